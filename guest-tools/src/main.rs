@@ -1,0 +1,67 @@
+//! The one binary behind every program in the sandbox: `argv[0]` picks the tool.
+//!
+//! One multicall module rather than one module per tool: the host compiles and caches a single
+//! artifact, and starting any tool is one `InstancePre::instantiate`. Each tool's `main` is
+//! the crate's own (`uu_cat::uumain`, ...); what is ours is the shell, the grep front end on
+//! ripgrep's crates and the jq front end on jaq.
+
+mod grep;
+mod jq;
+mod rev;
+mod sh;
+mod sys;
+
+use std::ffi::OsString;
+
+fn main() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // WASI has no inherited working directory; the host passes it as PWD.
+    if let Some(pwd) = std::env::var_os("PWD") {
+        let _ = std::env::set_current_dir(pwd);
+    }
+    let name = args
+        .first()
+        .and_then(|a| a.to_str())
+        .map(|a| a.rsplit('/').next().unwrap_or(a).to_string())
+        .unwrap_or_default();
+    let code = run(&name, args);
+    std::process::exit(code)
+}
+
+/// Runs tool `name`; `args[0]` is its name.
+pub fn run(name: &str, args: Vec<OsString>) -> i32 {
+    macro_rules! uu {
+        ($($n:literal => $c:ident),* $(,)?) => {
+            match name {
+                $($n => return $c::uumain(args.into_iter()),)*
+                _ => {}
+            }
+        };
+    }
+    uu! {
+        "base32" => uu_base32, "base64" => uu_base64, "basename" => uu_basename, "cat" => uu_cat,
+        "cksum" => uu_cksum, "comm" => uu_comm, "cp" => uu_cp, "cut" => uu_cut, "date" => uu_date,
+        "dirname" => uu_dirname, "echo" => uu_echo, "expand" => uu_expand, "expr" => uu_expr,
+        "false" => uu_false, "fmt" => uu_fmt, "fold" => uu_fold, "head" => uu_head, "join" => uu_join,
+        "ln" => uu_ln, "ls" => uu_ls, "md5sum" => uu_md5sum, "mkdir" => uu_mkdir, "mktemp" => uu_mktemp,
+        "mv" => uu_mv, "nl" => uu_nl, "numfmt" => uu_numfmt, "od" => uu_od, "paste" => uu_paste,
+        "printenv" => uu_printenv, "printf" => uu_printf, "pwd" => uu_pwd, "readlink" => uu_readlink,
+        "realpath" => uu_realpath, "rm" => uu_rm, "rmdir" => uu_rmdir, "seq" => uu_seq,
+        "sha1sum" => uu_sha1sum, "sha256sum" => uu_sha256sum, "sha512sum" => uu_sha512sum,
+        "shuf" => uu_shuf, "sleep" => uu_sleep, "sort" => uu_sort, "split" => uu_split, "sum" => uu_sum,
+        "tac" => uu_tac, "tail" => uu_tail, "tee" => uu_tee, "touch" => uu_touch, "tr" => uu_tr,
+        "true" => uu_true, "truncate" => uu_truncate, "tsort" => uu_tsort, "uname" => uu_uname,
+        "unexpand" => uu_unexpand, "uniq" => uu_uniq, "wc" => uu_wc, "yes" => uu_yes,
+    }
+    match name {
+        "sh" | "bash" => sh::main(args),
+        "grep" | "egrep" | "fgrep" => grep::main(name, args),
+        "jq" => jq::main(args),
+        "rev" => rev::main(args),
+        "test" | "[" => sh::test_main(name, args),
+        _ => {
+            eprintln!("rcabox-tools: unknown tool {name:?}");
+            127
+        }
+    }
+}

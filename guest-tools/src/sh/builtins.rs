@@ -1,0 +1,607 @@
+//! Builtins: the commands that must run inside the shell because they change its state
+//! (`cd`, `export`, `read`, `set`, ...), plus `echo` and `test`, which bash also keeps inside.
+
+use super::state::{Shell, Value, Var};
+use super::{Ctl, Io, Res};
+
+const BUILTINS: &[&str] = &[
+    ".",
+    ":",
+    "[",
+    "alias",
+    "break",
+    "cd",
+    "command",
+    "continue",
+    "declare",
+    "echo",
+    "eval",
+    "exec",
+    "exit",
+    "export",
+    "false",
+    "hash",
+    "let",
+    "local",
+    "mapfile",
+    "read",
+    "readarray",
+    "readonly",
+    "return",
+    "set",
+    "shift",
+    "shopt",
+    "source",
+    "test",
+    "trap",
+    "true",
+    "type",
+    "typeset",
+    "ulimit",
+    "umask",
+    "unalias",
+    "unset",
+    "wait",
+    "which",
+];
+
+/// Whether `name` runs inside the shell.
+pub fn is_builtin(name: &str) -> bool {
+    BUILTINS.contains(&name)
+}
+
+/// Quotes `s` so that bash reads it back as one word (`printf %q`, `${x@Q}`).
+pub fn quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./=:,+@%".contains(c))
+    {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+fn valid_name(n: &str) -> bool {
+    let mut c = n.chars();
+    c.next()
+        .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+}
+
+impl Shell {
+    /// Runs builtin `argv[0]`.
+    pub fn builtin(&mut self, argv: &[String], io: &Io) -> Res {
+        let args = &argv[1..];
+        let name = argv[0].as_str();
+        Ok(match name {
+            ":" | "true" => 0,
+            "false" => 1,
+            "echo" => {
+                let (mut newline, mut escapes, mut i) = (true, false, 0);
+                while let Some(a) = args.get(i) {
+                    if a.len() > 1
+                        && a.starts_with('-')
+                        && a[1..].chars().all(|c| "neE".contains(c))
+                    {
+                        for c in a[1..].chars() {
+                            match c {
+                                'n' => newline = false,
+                                'e' => escapes = true,
+                                _ => escapes = false,
+                            }
+                        }
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let mut s = args[i..].join(" ");
+                if escapes {
+                    if let Some(at) = s.find("\\c") {
+                        s.truncate(at);
+                        newline = false;
+                    }
+                    s = super::expand::ansi_c(&s);
+                }
+                if newline {
+                    s.push('\n');
+                }
+                io.out(s.as_bytes());
+                0
+            }
+            "test" | "[" => self.test_builtin(argv, io),
+            "cd" => {
+                let target = match args.first().map(String::as_str) {
+                    None => self.get_var("HOME").unwrap_or_else(|| "/".into()),
+                    Some("-") => self.get_var("OLDPWD").unwrap_or_default(),
+                    Some(d) => d.to_string(),
+                };
+                let old = self.cwd();
+                match std::env::set_current_dir(&target) {
+                    Ok(()) => {
+                        self.set_var("OLDPWD", &old);
+                        let new = self.cwd();
+                        self.set_var("PWD", &new);
+                        if args.first().map(String::as_str) == Some("-") {
+                            io.out(format!("{new}\n").as_bytes());
+                        }
+                        0
+                    }
+                    Err(e) => {
+                        io.err(&format!(
+                            "bash: cd: {target}: {}\n",
+                            crate::grep::io_message(&e)
+                        ));
+                        1
+                    }
+                }
+            }
+            "export" | "readonly" | "declare" | "typeset" | "local" => {
+                self.declare(name, args, io)?
+            }
+            "unset" => {
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    if let Some((n, i)) = a.split_once('[') {
+                        let i = i.trim_end_matches(']').to_string();
+                        let idx = self.arith_str(&i).ok();
+                        match self.vars.get_mut(n).map(|v| &mut v.value) {
+                            Some(Value::Indexed(m)) => {
+                                if let Some(k) = idx {
+                                    m.remove(&k);
+                                }
+                            }
+                            Some(Value::Assoc(m)) => {
+                                m.remove(&i);
+                            }
+                            _ => {}
+                        }
+                    } else if args.first().is_some_and(|f| f == "-f") {
+                        self.funcs.remove(a);
+                    } else {
+                        self.vars.remove(a);
+                    }
+                }
+                0
+            }
+            "set" => self.set_builtin(args, io),
+            "shopt" | "hash" | "alias" | "unalias" | "trap" | "ulimit" | "umask" => 0,
+            "shift" => {
+                let n = args
+                    .first()
+                    .and_then(|a| a.parse::<usize>().ok())
+                    .unwrap_or(1);
+                if n > self.positional.len() {
+                    1
+                } else {
+                    self.positional.drain(..n);
+                    0
+                }
+            }
+            "exit" => {
+                let code = args
+                    .first()
+                    .and_then(|a| a.parse::<i64>().ok())
+                    .map(|c| (c & 0xff) as i32)
+                    .unwrap_or(self.status);
+                return Err(Ctl::Exit(code));
+            }
+            "return" => {
+                let code = args
+                    .first()
+                    .and_then(|a| a.parse::<i64>().ok())
+                    .map(|c| (c & 0xff) as i32)
+                    .unwrap_or(self.status);
+                return Err(Ctl::Return(code));
+            }
+            "break" | "continue" => {
+                let n = args
+                    .first()
+                    .and_then(|a| a.parse::<u32>().ok())
+                    .unwrap_or(1)
+                    .max(1);
+                return Err(if name == "break" {
+                    Ctl::Break(n)
+                } else {
+                    Ctl::Continue(n)
+                });
+            }
+            "eval" => {
+                let src = args.join(" ");
+                match super::exec::parse(&src) {
+                    Ok(p) => self.run_program(&p, io)?,
+                    Err(m) => {
+                        io.err(&format!("bash: eval: {m}\n"));
+                        2
+                    }
+                }
+            }
+            "source" | "." => {
+                let Some(file) = args.first() else {
+                    io.err("bash: source: filename argument required\n");
+                    return Ok(2);
+                };
+                match std::fs::read_to_string(file) {
+                    Ok(src) => match super::exec::parse(&src) {
+                        Ok(p) => match self.run_program(&p, io) {
+                            Err(Ctl::Return(s)) => s,
+                            r => r?,
+                        },
+                        Err(m) => {
+                            io.err(&format!("bash: {file}: {m}\n"));
+                            2
+                        }
+                    },
+                    Err(e) => {
+                        io.err(&format!("bash: {file}: {}\n", crate::grep::io_message(&e)));
+                        1
+                    }
+                }
+            }
+            "let" => {
+                let mut last = 0;
+                for a in args {
+                    match self.arith_str(a) {
+                        Ok(v) => last = v,
+                        Err(m) => {
+                            io.err(&format!("bash: let: {m}\n"));
+                            return Ok(1);
+                        }
+                    }
+                }
+                i32::from(last == 0)
+            }
+            "command" => {
+                let rest: Vec<String> = args
+                    .iter()
+                    .skip_while(|a| a.starts_with('-'))
+                    .cloned()
+                    .collect();
+                if args.first().is_some_and(|a| a == "-v" || a == "-V") {
+                    return Ok(self.type_of(&rest, io, true));
+                }
+                if rest.is_empty() {
+                    return Ok(0);
+                }
+                if is_builtin(&rest[0]) {
+                    return self.builtin(&rest, io);
+                }
+                match self.spawn_program(&rest, io, Vec::new()) {
+                    Ok(pid) => crate::sys::wait(pid),
+                    Err(s) => s,
+                }
+            }
+            "type" | "which" => self.type_of(args, io, name == "which"),
+            "wait" => {
+                for pid in std::mem::take(&mut self.jobs) {
+                    self.status = crate::sys::wait(pid);
+                }
+                0
+            }
+            "read" => self.read_builtin(args, io),
+            "mapfile" | "readarray" => self.mapfile(args, io),
+            "exec" => {
+                if args.is_empty() {
+                    return Ok(0);
+                }
+                let st = match self.spawn_program(args, io, Vec::new()) {
+                    Ok(pid) => crate::sys::wait(pid),
+                    Err(s) => s,
+                };
+                return Err(Ctl::Exit(st));
+            }
+            _ => 127,
+        })
+    }
+
+    fn type_of(&mut self, args: &[String], io: &Io, short: bool) -> i32 {
+        let mut st = 0;
+        for a in args.iter().filter(|a| !a.starts_with('-')) {
+            let line = if self.funcs.contains_key(a) {
+                if short {
+                    a.clone()
+                } else {
+                    format!("{a} is a function")
+                }
+            } else if is_builtin(a)
+                && !(short && rcabox_proto::TOOLS.contains(&a.as_str()) && args.first().is_none())
+            {
+                if short {
+                    if io.get(1).is_some() && a == "which" {
+                        format!("/usr/bin/{a}")
+                    } else {
+                        a.clone()
+                    }
+                } else {
+                    format!("{a} is a shell builtin")
+                }
+            } else if rcabox_proto::TOOLS.contains(&a.as_str()) {
+                if short {
+                    format!("/usr/bin/{a}")
+                } else {
+                    format!("{a} is /usr/bin/{a}")
+                }
+            } else {
+                st = 1;
+                if !short {
+                    io.err(&format!("bash: type: {a}: not found\n"));
+                }
+                continue;
+            };
+            io.out(format!("{line}\n").as_bytes());
+        }
+        st
+    }
+
+    fn set_builtin(&mut self, args: &[String], io: &Io) -> i32 {
+        if args.is_empty() {
+            let mut names: Vec<&String> = self.vars.keys().collect();
+            names.sort();
+            for n in names {
+                io.out(format!("{n}={}\n", quote(&self.vars[n].value.scalar())).as_bytes());
+            }
+            return 0;
+        }
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            let on = a.starts_with('-');
+            if a == "--" {
+                self.positional = args[i + 1..].to_vec();
+                return 0;
+            }
+            if !(a.starts_with('-') || a.starts_with('+')) {
+                self.positional = args[i..].to_vec();
+                return 0;
+            }
+            if a == "-o" || a == "+o" {
+                match args.get(i + 1).map(String::as_str) {
+                    Some("pipefail") => self.opts.pipefail = on,
+                    Some("errexit") => self.opts.errexit = on,
+                    Some("nounset") => self.opts.nounset = on,
+                    Some("xtrace") => self.opts.xtrace = on,
+                    Some("noglob") => self.opts.noglob = on,
+                    _ => {}
+                }
+                i += 2;
+                continue;
+            }
+            for c in a[1..].chars() {
+                match c {
+                    'e' => self.opts.errexit = on,
+                    'u' => self.opts.nounset = on,
+                    'x' => self.opts.xtrace = on,
+                    'f' => self.opts.noglob = on,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        0
+    }
+
+    fn declare(&mut self, name: &str, args: &[String], io: &Io) -> Res {
+        let mut flags = String::new();
+        let mut st = 0;
+        for a in args {
+            if (a.starts_with('-') || a.starts_with('+')) && a.len() > 1 && !a.contains('=') {
+                flags.push_str(&a[1..]);
+                continue;
+            }
+            let (n, v) = match a.split_once('=') {
+                Some((n, v)) => (n.trim_end_matches('+').to_string(), Some(v.to_string())),
+                None => (a.clone(), None),
+            };
+            if !valid_name(n.split('[').next().unwrap_or("")) {
+                io.err(&format!("bash: {name}: `{a}': not a valid identifier\n"));
+                st = 1;
+                continue;
+            }
+            if name == "local"
+                || (matches!(name, "declare" | "typeset")
+                    && !flags.contains('g')
+                    && !self.locals.is_empty())
+            {
+                let old = self.vars.get(&n).cloned();
+                if let Some(frame) = self.locals.last_mut() {
+                    if !frame.iter().any(|(k, _)| *k == n) {
+                        frame.push((n.clone(), old));
+                    }
+                }
+                if v.is_none() {
+                    self.vars.insert(
+                        n.clone(),
+                        Var {
+                            value: Value::Str(String::new()),
+                            exported: false,
+                            readonly: false,
+                        },
+                    );
+                }
+            }
+            let value = if flags.contains('A') {
+                Some(Value::Assoc(Default::default()))
+            } else if flags.contains('a')
+                && !matches!(self.vars.get(&n).map(|v| &v.value), Some(Value::Indexed(_)))
+            {
+                Some(Value::Indexed(Default::default()))
+            } else {
+                None
+            };
+            if let Some(val) = value {
+                self.set_value(&n, val);
+            }
+            if let Some(v) = v {
+                if v.starts_with('(') && v.ends_with(')') {
+                    // declare -a x=(a b): the parser leaves the list as text; reparse it.
+                    let src = format!("{n}={v}");
+                    if let Ok(p) = super::exec::parse(&src) {
+                        self.run_program(&p, io)?;
+                    }
+                } else if a.contains("+=") {
+                    let cur = self.get_var(&n).unwrap_or_default();
+                    self.set_var(&n, &(cur + &v));
+                } else {
+                    self.set_var(&n, &v);
+                }
+            }
+            if let Some(var) = self.vars.get_mut(&n) {
+                if name == "export" || flags.contains('x') {
+                    var.exported = true;
+                }
+                if name == "readonly" || flags.contains('r') {
+                    var.readonly = true;
+                }
+            } else if name == "export" {
+                self.vars.insert(
+                    n.clone(),
+                    Var {
+                        value: Value::Str(String::new()),
+                        exported: true,
+                        readonly: false,
+                    },
+                );
+                self.vars.remove(&n);
+            }
+        }
+        if args.iter().all(|a| a.starts_with('-')) && (name == "export" || flags.contains('p')) {
+            let mut names: Vec<&String> = self
+                .vars
+                .keys()
+                .filter(|k| name != "export" || self.vars[*k].exported)
+                .collect();
+            names.sort();
+            for n in names {
+                let kw = if name == "export" {
+                    "declare -x"
+                } else {
+                    "declare --"
+                };
+                io.out(format!("{kw} {n}=\"{}\"\n", self.vars[n].value.scalar()).as_bytes());
+            }
+        }
+        Ok(st)
+    }
+
+    fn read_line(&self, fd: u32, delim: u8, max: Option<usize>) -> Option<Vec<u8>> {
+        let mut line = Vec::new();
+        let mut b = [0u8; 1];
+        loop {
+            match crate::sys::read_fd(fd, &mut b) {
+                Ok(1) => {
+                    if b[0] == delim {
+                        return Some(line);
+                    }
+                    line.push(b[0]);
+                    if max.is_some_and(|m| line.len() >= m) {
+                        return Some(line);
+                    }
+                }
+                _ => return if line.is_empty() { None } else { Some(line) },
+            }
+        }
+    }
+
+    fn read_builtin(&mut self, args: &[String], io: &Io) -> i32 {
+        let (mut raw, mut array, mut delim, mut max, mut names) =
+            (false, None, b'\n', None, Vec::new());
+        let mut i = 0;
+        while i < args.len() {
+            match args[i].as_str() {
+                "-r" => raw = true,
+                "-a" => {
+                    array = args.get(i + 1).cloned();
+                    i += 1;
+                }
+                "-d" => {
+                    delim = args.get(i + 1).and_then(|d| d.bytes().next()).unwrap_or(0);
+                    i += 1;
+                }
+                "-n" | "-N" => {
+                    max = args.get(i + 1).and_then(|n| n.parse().ok());
+                    i += 1;
+                }
+                "-p" | "-t" | "-u" => i += 1,
+                "-s" | "-e" => {}
+                a => names.push(a.to_string()),
+            }
+            i += 1;
+        }
+        let Some(fd) = io.get(0) else { return 1 };
+        let got = self.read_line(fd, delim, max);
+        let eof = got.is_none();
+        let mut line = String::from_utf8_lossy(&got.unwrap_or_default()).into_owned();
+        if !raw {
+            let mut o = String::new();
+            let mut esc = false;
+            for c in line.chars() {
+                if esc {
+                    o.push(c);
+                    esc = false;
+                } else if c == '\\' {
+                    esc = true;
+                } else {
+                    o.push(c);
+                }
+            }
+            line = o;
+        }
+        let ifs = self.get_var("IFS").unwrap_or_else(|| " \t\n".into());
+        let is_sep = |c: char| ifs.contains(c);
+        if let Some(a) = array {
+            let m = line
+                .split(is_sep)
+                .filter(|s| !s.is_empty())
+                .enumerate()
+                .map(|(i, s)| (i as i64, s.to_string()))
+                .collect();
+            self.set_value(&a, Value::Indexed(m));
+            return i32::from(eof);
+        }
+        if names.is_empty() {
+            names.push("REPLY".into());
+            self.set_var("REPLY", &line);
+            return i32::from(eof);
+        }
+        let trimmed = line
+            .trim_matches(|c: char| is_sep(c) && c.is_whitespace())
+            .to_string();
+        let mut rest = trimmed.as_str();
+        for (k, n) in names.iter().enumerate() {
+            if k + 1 == names.len() {
+                self.set_var(
+                    n,
+                    rest.trim_end_matches(|c: char| is_sep(c) && c.is_whitespace()),
+                );
+                break;
+            }
+            let end = rest.find(is_sep).unwrap_or(rest.len());
+            self.set_var(n, &rest[..end]);
+            rest = rest[end..].trim_start_matches(|c: char| is_sep(c) && c.is_whitespace());
+            if let Some(r) = rest.strip_prefix(|c: char| is_sep(c) && !c.is_whitespace()) {
+                rest = r.trim_start_matches(|c: char| is_sep(c) && c.is_whitespace());
+            }
+        }
+        i32::from(eof)
+    }
+
+    fn mapfile(&mut self, args: &[String], io: &Io) -> i32 {
+        let trim = args.iter().any(|a| a == "-t");
+        let name = args
+            .iter()
+            .rfind(|a| !a.starts_with('-'))
+            .cloned()
+            .unwrap_or_else(|| "MAPFILE".into());
+        let Some(fd) = io.get(0) else { return 1 };
+        let mut m = std::collections::BTreeMap::new();
+        let mut i = 0;
+        while let Some(mut l) = self.read_line(fd, b'\n', None) {
+            if !trim {
+                l.push(b'\n');
+            }
+            m.insert(i, String::from_utf8_lossy(&l).into_owned());
+            i += 1;
+        }
+        self.set_value(&name, Value::Indexed(m));
+        0
+    }
+}

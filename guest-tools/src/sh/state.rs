@@ -1,0 +1,263 @@
+//! The shell's state: variables, functions, options, and how a subshell inherits them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use brush_parser::ast;
+use serde::{Deserialize, Serialize};
+
+use super::{Ctl, Io};
+
+/// A variable's value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub enum Value {
+    /// A string.
+    Str(String),
+    /// An indexed array.
+    Indexed(BTreeMap<i64, String>),
+    /// An associative array.
+    Assoc(BTreeMap<String, String>),
+}
+
+impl Value {
+    /// The value as a scalar: element 0 of an array, as bash does for `$arr`.
+    pub fn scalar(&self) -> String {
+        match self {
+            Value::Str(s) => s.clone(),
+            Value::Indexed(m) => m.get(&0).cloned().unwrap_or_default(),
+            Value::Assoc(m) => m.get("0").cloned().unwrap_or_default(),
+        }
+    }
+
+    /// All elements, in index order.
+    pub fn elements(&self) -> Vec<String> {
+        match self {
+            Value::Str(s) => vec![s.clone()],
+            Value::Indexed(m) => m.values().cloned().collect(),
+            Value::Assoc(m) => m.values().cloned().collect(),
+        }
+    }
+}
+
+/// A variable.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Var {
+    /// Its value.
+    pub value: Value,
+    /// Passed to children's environments.
+    pub exported: bool,
+    /// Assignments fail.
+    pub readonly: bool,
+}
+
+/// `set` options.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Opts {
+    /// `set -e`.
+    pub errexit: bool,
+    /// `set -u`.
+    pub nounset: bool,
+    /// `set -o pipefail`.
+    pub pipefail: bool,
+    /// `set -x`.
+    pub xtrace: bool,
+    /// `set -f`.
+    pub noglob: bool,
+}
+
+/// The interpreter.
+pub struct Shell {
+    /// Variables.
+    pub vars: HashMap<String, Var>,
+    /// Function bodies, parsed.
+    pub funcs: HashMap<String, Rc<ast::FunctionDefinition>>,
+    /// `$1`, `$2`, ...
+    pub positional: Vec<String>,
+    /// `$0`.
+    pub name: String,
+    /// `$?`.
+    pub status: i32,
+    /// Options.
+    pub opts: Opts,
+    /// Saved variables of the function calls in progress (for `local`).
+    pub locals: Vec<Vec<(String, Option<Var>)>>,
+    /// Depth of conditions (`if`, `while`, `&&` operands), where `set -e` does not apply.
+    pub in_condition: usize,
+    /// Background jobs not waited for.
+    pub jobs: Vec<u32>,
+    /// Status of the last background job waited for.
+    pub last_bg: Option<u32>,
+    /// Line number reported in error messages.
+    pub line: usize,
+    /// Status of the last command substitution of the current command.
+    pub cmd_subst_status: Option<i32>,
+    /// Nesting of arithmetic evaluation of variable contents.
+    pub depth: usize,
+}
+
+/// What a subshell starts from: the parent's state and the code to run.
+#[derive(Serialize, Deserialize)]
+pub struct SubState {
+    vars: Vec<(String, Var)>,
+    funcs: Vec<String>,
+    positional: Vec<String>,
+    name: String,
+    status: i32,
+    opts: Opts,
+    /// The code to run.
+    pub source: String,
+}
+
+impl SubState {
+    /// Reads a start state.
+    pub fn decode(b: &[u8]) -> Option<Self> {
+        serde_json::from_slice(b).ok()
+    }
+}
+
+impl Shell {
+    /// A top-level shell with the process environment.
+    pub fn new() -> Self {
+        let mut sh = Shell {
+            vars: HashMap::new(),
+            funcs: HashMap::new(),
+            positional: Vec::new(),
+            name: "bash".into(),
+            status: 0,
+            opts: Opts::default(),
+            locals: Vec::new(),
+            in_condition: 0,
+            jobs: Vec::new(),
+            last_bg: None,
+            line: 1,
+            cmd_subst_status: None,
+            depth: 0,
+        };
+        for (k, v) in std::env::vars() {
+            sh.vars.insert(
+                k,
+                Var {
+                    value: Value::Str(v),
+                    exported: true,
+                    readonly: false,
+                },
+            );
+        }
+        sh.set_var("IFS", " \t\n");
+        sh.set_var("BASH_VERSION", "5.2.15(1)-release");
+        sh.set_var("OPTIND", "1");
+        sh
+    }
+
+    /// A subshell from its parent's state.
+    pub fn from_sub(sub: &SubState) -> Self {
+        let mut sh = Shell::new();
+        sh.vars = sub.vars.iter().cloned().collect();
+        sh.positional = sub.positional.clone();
+        sh.name = sub.name.clone();
+        sh.status = sub.status;
+        sh.opts = sub.opts.clone();
+        for src in &sub.funcs {
+            if let Ok(prog) = super::exec::parse(src) {
+                let _ = sh.run_program(&prog, &Io::default());
+            }
+        }
+        sh.status = sub.status;
+        sh
+    }
+
+    /// The state a subshell running `source` starts from.
+    pub fn to_sub(&self, source: String) -> Vec<u8> {
+        let sub = SubState {
+            vars: self
+                .vars
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            funcs: self.funcs.values().map(|f| f.to_string()).collect(),
+            positional: self.positional.clone(),
+            name: self.name.clone(),
+            status: self.status,
+            opts: self.opts.clone(),
+            source,
+        };
+        serde_json::to_vec(&sub).unwrap_or_default()
+    }
+
+    /// A variable's scalar value.
+    pub fn get_var(&self, name: &str) -> Option<String> {
+        self.vars.get(name).map(|v| v.value.scalar())
+    }
+
+    /// Sets a scalar, keeping the export flag.
+    pub fn set_var(&mut self, name: &str, value: &str) {
+        self.set_value(name, Value::Str(value.to_string()));
+    }
+
+    /// Sets a value, keeping the export flag; readonly variables are left alone.
+    pub fn set_value(&mut self, name: &str, value: Value) -> bool {
+        match self.vars.get_mut(name) {
+            Some(v) if v.readonly => false,
+            Some(v) => {
+                v.value = value;
+                true
+            }
+            None => {
+                self.vars.insert(
+                    name.to_string(),
+                    Var {
+                        value,
+                        exported: false,
+                        readonly: false,
+                    },
+                );
+                true
+            }
+        }
+    }
+
+    /// `NAME=value` for every exported variable.
+    pub fn env(&self) -> Vec<Vec<u8>> {
+        let mut env: Vec<Vec<u8>> = self
+            .vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .filter(|(_, v)| matches!(v.value, Value::Str(_)))
+            .map(|(k, v)| format!("{k}={}", v.value.scalar()).into_bytes())
+            .collect();
+        env.sort();
+        env
+    }
+
+    /// The working directory.
+    pub fn cwd(&self) -> String {
+        std::env::current_dir()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| "/".into())
+    }
+
+    /// Parses and runs `source`, returning the final status (`exit` included).
+    pub fn run_source(&mut self, source: &str) -> i32 {
+        let io = Io::default();
+        let status = match super::exec::parse(source) {
+            Ok(prog) => match self.run_program(&prog, &io) {
+                Ok(s) => s,
+                Err(Ctl::Exit(s)) | Err(Ctl::Return(s)) => s,
+                Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => self.status,
+            },
+            Err(msg) => {
+                io.err(&format!("{}: {msg}\n", self.name));
+                2
+            }
+        };
+        self.wait_jobs();
+        status
+    }
+
+    /// Waits for background jobs still running.
+    pub fn wait_jobs(&mut self) {
+        for pid in std::mem::take(&mut self.jobs) {
+            crate::sys::wait(pid);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Bindings to the host's `rcabox` import module (see the host's `sandbox::wasi::imports`).
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::mem::ManuallyDrop;
+use std::os::fd::FromRawFd;
+
+pub use rcabox_proto::SpawnRequest;
+
+#[link(wasm_import_module = "rcabox")]
+unsafe extern "C" {
+    #[link_name = "spawn"]
+    fn host_spawn(req: *const u8, len: usize, pid: *mut u32) -> u16;
+    #[link_name = "wait"]
+    fn host_wait(pid: u32, status: *mut u32) -> u16;
+    #[link_name = "pipe"]
+    fn host_pipe(fds: *mut u32) -> u16;
+    #[link_name = "memfd"]
+    fn host_memfd(data: *const u8, len: usize, fd: *mut u32) -> u16;
+    #[link_name = "state"]
+    fn host_state(buf: *mut u8, len: usize) -> i32;
+}
+
+/// A WASI error number returned by the host.
+#[derive(Debug, Clone, Copy)]
+pub struct Errno(pub u16);
+
+impl Errno {
+    /// The message strerror would give.
+    pub fn message(self) -> &'static str {
+        match self.0 {
+            6 => "Resource temporarily unavailable",
+            8 => "Bad file descriptor",
+            44 => "No such file or directory",
+            54 => "Not a directory",
+            _ => "Operation failed",
+        }
+    }
+}
+
+fn check(e: u16) -> Result<(), Errno> {
+    if e == 0 { Ok(()) } else { Err(Errno(e)) }
+}
+
+/// Starts a process.
+pub fn spawn(req: &SpawnRequest) -> Result<u32, Errno> {
+    let bytes = req.encode();
+    let mut pid = 0u32;
+    // SAFETY: the host reads `len` bytes at `req` and writes one u32 at `pid`, both ours.
+    check(unsafe { host_spawn(bytes.as_ptr(), bytes.len(), &mut pid) })?;
+    Ok(pid)
+}
+
+/// Waits for a child and returns its exit status.
+pub fn wait(pid: u32) -> i32 {
+    let mut status = 0u32;
+    // SAFETY: the host writes one u32 at `status`.
+    match check(unsafe { host_wait(pid, &mut status) }) {
+        Ok(()) => status as i32,
+        Err(_) => 127,
+    }
+}
+
+/// Makes a pipe: (read end, write end).
+pub fn pipe() -> Result<(u32, u32), Errno> {
+    let mut fds = [0u32; 2];
+    // SAFETY: the host writes two u32 at `fds`.
+    check(unsafe { host_pipe(fds.as_mut_ptr()) })?;
+    Ok((fds[0], fds[1]))
+}
+
+/// A readable descriptor over `data`.
+pub fn memfd(data: &[u8]) -> Result<u32, Errno> {
+    let mut fd = 0u32;
+    // SAFETY: the host reads `data.len()` bytes and writes one u32 at `fd`.
+    check(unsafe { host_memfd(data.as_ptr(), data.len(), &mut fd) })?;
+    Ok(fd)
+}
+
+/// The state this process was started with (empty for a top-level shell).
+pub fn start_state() -> Vec<u8> {
+    // SAFETY: with a null buffer of length 0 the host only returns the size.
+    let n = unsafe { host_state(std::ptr::null_mut(), 0) };
+    if n <= 0 {
+        return Vec::new();
+    }
+    let mut buf = vec![0u8; n as usize];
+    // SAFETY: the host writes at most `buf.len()` bytes into `buf`.
+    unsafe { host_state(buf.as_mut_ptr(), buf.len()) };
+    buf
+}
+
+fn borrow(fd: u32) -> ManuallyDrop<File> {
+    // SAFETY: the descriptor stays owned by the shell; ManuallyDrop never closes it.
+    ManuallyDrop::new(unsafe { File::from_raw_fd(fd as i32) })
+}
+
+/// Writes all of `data` to `fd`.
+pub fn write_fd(fd: u32, data: &[u8]) -> std::io::Result<()> {
+    borrow(fd).write_all(data)
+}
+
+/// Reads up to `buf.len()` bytes from `fd`.
+pub fn read_fd(fd: u32, buf: &mut [u8]) -> std::io::Result<usize> {
+    borrow(fd).read(buf)
+}
+
+/// Closes `fd`.
+pub fn close(fd: u32) {
+    // SAFETY: the caller owns `fd` and never uses it again.
+    drop(unsafe { File::from_raw_fd(fd as i32) });
+}

@@ -1,0 +1,247 @@
+//! The wire format of rcabox's process layer.
+//!
+//! A guest asks the host to start a program by passing one [`SpawnRequest`], encoded with
+//! [`SpawnRequest::encode`], to the `rcabox.spawn` import. The encoding is a flat little-endian
+//! byte string (counts and lengths as `u32`) so that neither side needs a serialisation crate and
+//! the host can reject a malformed request with a precise error instead of trusting guest memory.
+//!
+//! The same crate names the import module and its functions, so host and guest cannot drift.
+
+/// The wasm import module the host provides to guests.
+pub const IMPORT_MODULE: &str = "rcabox";
+
+/// Exit status a process gets when it writes to a pipe nobody reads (128 + SIGPIPE), as bash shows.
+pub const STATUS_SIGPIPE: i32 = 141;
+/// Exit status of a process the host stopped (timeout, CPU or memory limit, kill), as SIGKILL.
+pub const STATUS_KILLED: i32 = 137;
+/// Exit status of a guest that trapped (a Rust panic, an out-of-bounds access), as SIGABRT.
+pub const STATUS_TRAPPED: i32 = 134;
+
+/// One program to start: its arguments, environment, working directory and open descriptors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SpawnRequest {
+    /// `argv[0]` names the program; the host runs the multicall tool binary with these arguments.
+    pub argv: Vec<Vec<u8>>,
+    /// `NAME=value` entries.
+    pub env: Vec<Vec<u8>>,
+    /// Absolute working directory inside the sandbox.
+    pub cwd: Vec<u8>,
+    /// `(child_fd, parent_fd)`: the child's descriptor `child_fd` shares the parent's `parent_fd`.
+    pub fds: Vec<(u32, u32)>,
+    /// Opaque bytes the child can read back (a subshell's variables and functions).
+    pub state: Vec<u8>,
+}
+
+/// Why a byte string is not a valid [`SpawnRequest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError(pub &'static str);
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "malformed spawn request: {}", self.0)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl SpawnRequest {
+    /// Encodes the request as the host expects it.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        put_list(&mut out, &self.argv);
+        put_list(&mut out, &self.env);
+        put_bytes(&mut out, &self.cwd);
+        put_u32(&mut out, self.fds.len() as u32);
+        for (c, p) in &self.fds {
+            put_u32(&mut out, *c);
+            put_u32(&mut out, *p);
+        }
+        put_bytes(&mut out, &self.state);
+        out
+    }
+
+    /// Decodes a request, checking every length against the input.
+    pub fn decode(mut b: &[u8]) -> Result<Self, DecodeError> {
+        let argv = get_list(&mut b)?;
+        let env = get_list(&mut b)?;
+        let cwd = get_bytes(&mut b)?;
+        let n = get_u32(&mut b)? as usize;
+        if n > b.len() / 8 {
+            return Err(DecodeError("descriptor count exceeds the request"));
+        }
+        let mut fds = Vec::with_capacity(n);
+        for _ in 0..n {
+            fds.push((get_u32(&mut b)?, get_u32(&mut b)?));
+        }
+        let state = get_bytes(&mut b)?;
+        if !b.is_empty() {
+            return Err(DecodeError("trailing bytes"));
+        }
+        if argv.is_empty() {
+            return Err(DecodeError("empty argv"));
+        }
+        Ok(SpawnRequest {
+            argv,
+            env,
+            cwd,
+            fds,
+            state,
+        })
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put_bytes(out: &mut Vec<u8>, v: &[u8]) {
+    put_u32(out, v.len() as u32);
+    out.extend_from_slice(v);
+}
+
+fn put_list(out: &mut Vec<u8>, v: &[Vec<u8>]) {
+    put_u32(out, v.len() as u32);
+    for item in v {
+        put_bytes(out, item);
+    }
+}
+
+fn get_u32(b: &mut &[u8]) -> Result<u32, DecodeError> {
+    let (head, rest) = b.split_at_checked(4).ok_or(DecodeError("truncated"))?;
+    *b = rest;
+    Ok(u32::from_le_bytes([head[0], head[1], head[2], head[3]]))
+}
+
+fn get_bytes(b: &mut &[u8]) -> Result<Vec<u8>, DecodeError> {
+    let n = get_u32(b)? as usize;
+    let (head, rest) = b
+        .split_at_checked(n)
+        .ok_or(DecodeError("length exceeds the request"))?;
+    *b = rest;
+    Ok(head.to_vec())
+}
+
+fn get_list(b: &mut &[u8]) -> Result<Vec<Vec<u8>>, DecodeError> {
+    let n = get_u32(b)? as usize;
+    if n > b.len() / 4 {
+        return Err(DecodeError("list count exceeds the request"));
+    }
+    (0..n).map(|_| get_bytes(b)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let r = SpawnRequest {
+            argv: vec![b"grep".to_vec(), b"-c".to_vec(), b"ERROR".to_vec()],
+            env: vec![b"PATH=/usr/bin".to_vec()],
+            cwd: b"/snapshot".to_vec(),
+            fds: vec![(0, 5), (1, 6), (2, 2)],
+            state: vec![1, 2, 3],
+        };
+        assert_eq!(SpawnRequest::decode(&r.encode()), Ok(r));
+    }
+
+    #[test]
+    fn rejects_truncated_and_oversized() {
+        let r = SpawnRequest {
+            argv: vec![b"x".to_vec()],
+            ..Default::default()
+        }
+        .encode();
+        for cut in 0..r.len() {
+            assert!(
+                SpawnRequest::decode(&r[..cut]).is_err(),
+                "prefix of {cut} bytes accepted"
+            );
+        }
+        let mut huge = Vec::new();
+        put_u32(&mut huge, u32::MAX);
+        assert!(SpawnRequest::decode(&huge).is_err());
+        assert!(SpawnRequest::decode(&SpawnRequest::default().encode()).is_err());
+    }
+}
+
+/// Every program name the guest tool binary answers to (its `argv[0]`), sorted.
+///
+/// The host lists these under `/usr/bin` and `/bin`; the guest's shell resolves commands
+/// against the same list, so `which`, `ls /usr/bin` and `command not found` agree.
+pub const TOOLS: &[&str] = &[
+    "[",
+    "base32",
+    "base64",
+    "basename",
+    "bash",
+    "cat",
+    "cksum",
+    "comm",
+    "cp",
+    "cut",
+    "date",
+    "dirname",
+    "echo",
+    "egrep",
+    "expand",
+    "expr",
+    "false",
+    "fgrep",
+    "fmt",
+    "fold",
+    "grep",
+    "head",
+    "jq",
+    "join",
+    "ln",
+    "ls",
+    "md5sum",
+    "mkdir",
+    "mktemp",
+    "mv",
+    "nl",
+    "numfmt",
+    "od",
+    "paste",
+    "printenv",
+    "printf",
+    "pwd",
+    "readlink",
+    "realpath",
+    "rev",
+    "rm",
+    "rmdir",
+    "seq",
+    "sh",
+    "sha1sum",
+    "sha256sum",
+    "sha512sum",
+    "shuf",
+    "sleep",
+    "sort",
+    "split",
+    "sum",
+    "tac",
+    "tail",
+    "tee",
+    "test",
+    "touch",
+    "tr",
+    "true",
+    "truncate",
+    "tsort",
+    "uname",
+    "unexpand",
+    "uniq",
+    "wc",
+    "yes",
+];
+
+#[cfg(test)]
+mod tool_tests {
+    #[test]
+    fn tools_sorted_and_unique() {
+        assert!(super::TOOLS.windows(2).all(|w| w[0] < w[1]));
+    }
+}

@@ -1,0 +1,167 @@
+//! One wasmtime engine per process, the tool module compiled once and cached on disk.
+//!
+//! Compiling the 20 MB tool module with Cranelift takes seconds; loading the cached artifact
+//! takes milliseconds, and instantiating it from an [`InstancePre`] with the pooling allocator
+//! and copy-on-write memory images takes tens of microseconds. That last figure is what lets
+//! every program of a pipeline be its own instance.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use wasmtime::{
+    Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, OptLevel,
+    PoolingAllocationConfig,
+};
+
+use super::SandboxError;
+use super::process::ProcState;
+use super::wasi;
+
+/// How often the engine's epoch advances: the granularity of CPU accounting and of stopping
+/// a guest that never calls the host.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Instance slots in the pool: bounds the processes running at once across all sessions.
+/// Each slot reserves address space (not memory) for one linear memory of up to 4 GiB.
+pub const POOL_SLOTS: u32 = 1000;
+
+/// Largest linear memory any instance can have; the per-session limit is enforced below it.
+const MAX_MEMORY: usize = 4 << 30;
+
+/// Version of wasmtime in the cache key; wasmtime's own deserialisation check compares the
+/// exact build and engine settings again, so a stale artifact is recompiled, never trusted.
+const WASMTIME: &str = "48.0.8";
+
+/// Guest stack: deep enough for recursive shell functions, bounded so runaway recursion traps.
+const MAX_WASM_STACK: usize = 1 << 20;
+
+/// The compiled tool module, linked and ready to instantiate.
+pub struct Runtime {
+    engine: Engine,
+    pre: InstancePre<ProcState>,
+    tools_hash: String,
+}
+
+impl Runtime {
+    /// Compiles (or loads from `cache_dir`) the tool module.
+    pub fn new(wasm: &[u8], cache_dir: Option<&Path>) -> Result<Arc<Self>, SandboxError> {
+        let engine = Engine::new(&config()).map_err(SandboxError::engine)?;
+        let tools_hash = hex::encode(Sha256::digest(wasm));
+        let module = load_module(&engine, wasm, &tools_hash, cache_dir)?;
+        let mut linker = Linker::new(&engine);
+        wasi::add_to_linker(&mut linker).map_err(SandboxError::engine)?;
+        let pre = linker
+            .instantiate_pre(&module)
+            .map_err(SandboxError::engine)?;
+        let ticker = engine.clone();
+        std::thread::Builder::new()
+            .name("rcabox-epoch".into())
+            .spawn(move || {
+                loop {
+                    std::thread::sleep(EPOCH_TICK);
+                    ticker.increment_epoch();
+                }
+            })
+            .map_err(|e| SandboxError::Engine(format!("cannot start the epoch thread: {e}")))?;
+        Ok(Arc::new(Runtime {
+            engine,
+            pre,
+            tools_hash,
+        }))
+    }
+
+    /// The runtime for the guest tools built into this binary, created on first use.
+    pub fn shared() -> Result<Arc<Self>, SandboxError> {
+        static SHARED: OnceLock<Result<Arc<Runtime>, SandboxError>> = OnceLock::new();
+        SHARED
+            .get_or_init(|| Runtime::new(crate::TOOLS_WASM, default_cache_dir().as_deref()))
+            .clone()
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The linked module.
+    pub fn instance_pre(&self) -> &InstancePre<ProcState> {
+        &self.pre
+    }
+
+    /// SHA-256 of the tool module, recorded in trajectories.
+    pub fn tools_hash(&self) -> &str {
+        &self.tools_hash
+    }
+}
+
+fn config() -> Config {
+    let mut cfg = Config::new();
+    cfg.epoch_interruption(true);
+    cfg.cranelift_opt_level(OptLevel::Speed);
+    cfg.max_wasm_stack(MAX_WASM_STACK);
+    // Proposals the tools do not use stay off: less attack surface, smaller artifacts.
+    cfg.wasm_relaxed_simd(false);
+    cfg.wasm_multi_memory(false);
+    cfg.wasm_memory64(false);
+    cfg.wasm_tail_call(false);
+    cfg.memory_init_cow(true);
+    let mut pool = PoolingAllocationConfig::default();
+    pool.total_core_instances(POOL_SLOTS);
+    pool.total_memories(POOL_SLOTS);
+    pool.total_tables(POOL_SLOTS);
+    pool.max_memory_size(MAX_MEMORY);
+    pool.table_elements(200_000);
+    pool.max_core_instance_size(4 << 20);
+    cfg.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+    cfg
+}
+
+/// Where compiled modules are cached: `$RCABOX_CACHE_DIR`, else the user's cache directory.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("RCABOX_CACHE_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("rcabox"))
+}
+
+fn load_module(
+    engine: &Engine,
+    wasm: &[u8],
+    hash: &str,
+    cache_dir: Option<&Path>,
+) -> Result<Module, SandboxError> {
+    // The artifact depends on the module, the wasmtime version and the engine settings; the
+    // settings' hash is part of wasmtime's own compatibility check, the rest is in the name.
+    let key = format!(
+        "{}-wasmtime{}-{}",
+        &hash[..16],
+        WASMTIME,
+        std::env::consts::ARCH
+    );
+    let path = cache_dir.map(|d| d.join(format!("tools-{key}.cwasm")));
+    if let Some(p) = path.as_ref().filter(|p| p.exists()) {
+        // SAFETY: the file was written by `Module::serialize` of this same wasmtime version into
+        // our own cache directory; wasmtime checks the version and the engine settings again,
+        // and we fall back to compiling on any error.
+        if let Ok(m) = unsafe { Module::deserialize_file(engine, p) } {
+            return Ok(m);
+        }
+    }
+    let module = Module::new(engine, wasm).map_err(SandboxError::engine)?;
+    if let (Some(p), Ok(bytes)) = (path, module.serialize()) {
+        // A cache that cannot be written only costs time on the next start.
+        if let Some(dir) = p.parent() {
+            let _ = std::fs::create_dir_all(dir);
+            let tmp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
+            if std::fs::write(&tmp, bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, &p);
+            }
+        }
+    }
+    Ok(module)
+}

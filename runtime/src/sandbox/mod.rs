@@ -1,0 +1,338 @@
+//! The sandbox: run shell commands over a read-only snapshot, in wasm, within limits.
+//!
+//! A [`Runtime`] holds the engine and the compiled tool module (one per host process). A
+//! [`Session`] is one agent's view: a filesystem (the snapshot, plus `/workspace` and `/tmp`
+//! kept across its commands) and its limits. [`Session::run`] runs one command as
+//! `sh -c COMMAND` inside the sandbox and returns a [`CommandResult`]. The sandbox knows nothing
+//! of agents or episodes.
+
+pub mod engine;
+pub mod fdtable;
+pub mod output;
+pub mod pipe;
+pub mod process;
+pub mod vfs;
+pub mod wasi;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+pub use engine::Runtime;
+use fdtable::{Backing, OpenFile};
+use output::Sink;
+pub use process::Cancel;
+use process::{CommandCtx, ProcSpec};
+use vfs::Vfs;
+
+/// Why a command did not run to its natural end, or what limit it hit on the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum ErrorKind {
+    /// Wall-clock time ran out; the command was stopped.
+    Timeout = 1,
+    /// CPU time ran out; the command was stopped.
+    CpuLimit = 2,
+    /// A process asked for more memory than allowed.
+    MemoryLimit = 3,
+    /// The command started more processes than allowed.
+    ProcessLimit = 4,
+    /// Output beyond the per-stream limit was dropped.
+    OutputLimit = 5,
+    /// A write to `/workspace` or `/tmp` exceeded the quota.
+    DiskQuota = 6,
+    /// The user or the harness interrupted the command.
+    Interrupted = 7,
+    /// The command finished; stragglers are being stopped (never reported).
+    Finished = 255,
+}
+
+impl ErrorKind {
+    fn from_code(c: u8) -> Option<Self> {
+        use ErrorKind::*;
+        [
+            Timeout,
+            CpuLimit,
+            MemoryLimit,
+            ProcessLimit,
+            OutputLimit,
+            DiskQuota,
+            Interrupted,
+            Finished,
+        ]
+        .into_iter()
+        .find(|k| *k as u8 == c)
+    }
+}
+
+/// Errors setting the sandbox up (never errors of the command itself).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SandboxError {
+    /// The wasm engine or the tool module failed.
+    #[error("sandbox engine: {0}")]
+    Engine(String),
+    /// The snapshot directory cannot be used.
+    #[error("snapshot {path}: {reason}")]
+    Snapshot {
+        /// The directory given.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// A workspace directory could not be loaded or saved.
+    #[error("workspace {path}: {reason}")]
+    Workspace {
+        /// The directory given.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+impl SandboxError {
+    fn engine(e: wasmtime::Error) -> Self {
+        SandboxError::Engine(format!("{e:#}"))
+    }
+}
+
+/// Per-command limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Wall-clock time for the whole command (Stirrup's 300 s).
+    pub timeout: Duration,
+    /// CPU time summed over the command's processes.
+    pub cpu: Duration,
+    /// Linear memory of one process.
+    pub memory_bytes: usize,
+    /// Processes one command may start in all (a fork bomb ends here).
+    pub max_processes: usize,
+    /// Processes of one command running at once.
+    pub max_live_processes: usize,
+    /// Bytes kept of stdout, and of stderr; the rest is cut out of the middle.
+    pub output_bytes: usize,
+    /// Bytes `/workspace` and `/tmp` may hold together, for the whole session.
+    pub disk_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(300),
+            cpu: Duration::from_secs(300),
+            memory_bytes: 512 << 20,
+            max_processes: 4096,
+            max_live_processes: 64,
+            output_bytes: 8 << 20,
+            disk_bytes: 256 << 20,
+        }
+    }
+}
+
+/// How to set a session up.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// Directory mounted read-only at `/snapshot`, the starting directory.
+    pub snapshot: Option<PathBuf>,
+    /// File names hidden from the guest wherever they occur.
+    pub hidden: Vec<String>,
+    /// Limits for each command.
+    pub limits: Limits,
+    /// Seed of the guests' random streams.
+    pub seed: u64,
+    /// Wall-clock time the guest sees, nanoseconds since the epoch (the capture time).
+    pub epoch_ns: u64,
+}
+
+impl SessionConfig {
+    /// A configuration over `snapshot`, with its capture time and the default hide list.
+    pub fn for_snapshot(snapshot: &Path) -> Self {
+        SessionConfig {
+            snapshot: Some(snapshot.to_path_buf()),
+            hidden: vfs::snapfs::DEFAULT_HIDDEN
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            limits: Limits::default(),
+            seed: 0,
+            epoch_ns: crate::snapshot::capture_time_ns(snapshot),
+        }
+    }
+}
+
+/// What one command did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandResult {
+    /// Exit status as bash reports it (124 after a timeout, 128+n for signals).
+    pub exit_code: i32,
+    /// Captured stdout.
+    #[serde(with = "lossy")]
+    pub stdout: Vec<u8>,
+    /// Captured stderr.
+    #[serde(with = "lossy")]
+    pub stderr: Vec<u8>,
+    /// Whether stdout was cut.
+    pub stdout_truncated: bool,
+    /// Whether stderr was cut.
+    pub stderr_truncated: bool,
+    /// The limit hit, if any.
+    pub error_kind: Option<ErrorKind>,
+    /// Wall time from start to exit.
+    pub duration_ms: f64,
+}
+
+mod lossy {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&String::from_utf8_lossy(v))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        Ok(String::deserialize(d)?.into_bytes())
+    }
+}
+
+/// Environment every command starts with; nothing of the host's.
+pub fn base_env(cwd: &str) -> Vec<Vec<u8>> {
+    [
+        "PATH=/usr/bin:/bin",
+        "HOME=/workspace",
+        "TZ=UTC",
+        "LANG=C.UTF-8",
+        "USER=agent",
+        "LOGNAME=agent",
+        "SHELL=/bin/bash",
+        "HOSTNAME=rcabox",
+        &format!("PWD={cwd}"),
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect()
+}
+
+/// One agent's sandbox: a filesystem and limits, kept across commands.
+pub struct Session {
+    runtime: Arc<Runtime>,
+    vfs: Arc<Vfs>,
+    config: SessionConfig,
+    commands: u64,
+}
+
+/// How long a cancelled command's processes get to notice before the host gives up on them.
+const GRACE: Duration = Duration::from_secs(5);
+
+impl Session {
+    /// Opens a session: indexes the snapshot and creates the writable mounts.
+    pub fn new(runtime: Arc<Runtime>, config: SessionConfig) -> Result<Self, SandboxError> {
+        let vfs = Vfs::new(
+            config.snapshot.as_deref(),
+            &config.hidden,
+            config.limits.disk_bytes,
+            rcabox_proto::TOOLS.iter().map(|t| t.to_string()).collect(),
+            config.epoch_ns,
+        )?;
+        Ok(Session {
+            runtime,
+            vfs,
+            config,
+            commands: 0,
+        })
+    }
+
+    /// The session's filesystem.
+    pub fn vfs(&self) -> &Arc<Vfs> {
+        &self.vfs
+    }
+
+    /// The limits in force.
+    pub fn limits_mut(&mut self) -> &mut Limits {
+        &mut self.config.limits
+    }
+
+    /// Runs `command` with bash semantics; never fails, whatever the command does.
+    pub fn run(&mut self, command: &str) -> CommandResult {
+        self.run_interruptible(command, None)
+    }
+
+    /// Runs `command`; setting `interrupt` stops it (Ctrl-C in `rcabox shell`).
+    pub fn run_interruptible(
+        &mut self,
+        command: &str,
+        interrupt: Option<&Cancel>,
+    ) -> CommandResult {
+        let start = Instant::now();
+        self.commands += 1;
+        let limits = self.config.limits.clone();
+        let seed = process::splitmix(self.config.seed ^ self.commands);
+        let ctx = CommandCtx::new(self.runtime.clone(), self.vfs.clone(), limits.clone(), seed);
+        let out = Arc::new(Sink::new(limits.output_bytes));
+        let err = Arc::new(Sink::new(limits.output_bytes));
+        let mut fds = wasi::imports::base_fds();
+        fds.set(0, OpenFile::new(Backing::Null, true, true));
+        fds.set(1, OpenFile::new(Backing::Sink(out.clone()), false, true));
+        fds.set(2, OpenFile::new(Backing::Sink(err.clone()), false, true));
+        let cwd = if self.config.snapshot.is_some() {
+            "/snapshot"
+        } else {
+            "/workspace"
+        };
+        let spec = ProcSpec {
+            argv: vec![b"sh".to_vec(), b"-c".to_vec(), command.as_bytes().to_vec()],
+            env: base_env(cwd),
+            cwd: cwd.to_string(),
+            fds,
+            state: Vec::new(),
+        };
+        let status = match ctx.spawn(spec).ok().and_then(|pid| ctx.done(pid)) {
+            Some(done) => {
+                let deadline = start + limits.timeout;
+                loop {
+                    if let Some(s) = done.wait_for(Duration::from_millis(10)) {
+                        break s;
+                    }
+                    if interrupt.is_some_and(Cancel::is_set) {
+                        ctx.cancel.set(ErrorKind::Interrupted);
+                    }
+                    if Instant::now() >= deadline {
+                        ctx.cancel.set(ErrorKind::Timeout);
+                    }
+                    if ctx.cancel.is_set() {
+                        break done.wait_for(GRACE).unwrap_or(rcabox_proto::STATUS_KILLED);
+                    }
+                }
+            }
+            None => 126,
+        };
+        // Background jobs and stragglers die with the command.
+        ctx.cancel.set(ErrorKind::Finished);
+        let until = Instant::now() + GRACE;
+        while ctx.live() > 0 && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let stopped = ctx.cancel.kind().filter(|k| *k != ErrorKind::Finished);
+        let soft = ctx
+            .soft_errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .first()
+            .copied();
+        let (o, e) = (out.captured(), err.captured());
+        CommandResult {
+            exit_code: if stopped == Some(ErrorKind::Timeout) {
+                124
+            } else {
+                status
+            },
+            stdout: o.bytes,
+            stderr: e.bytes,
+            stdout_truncated: o.truncated,
+            stderr_truncated: e.truncated,
+            error_kind: stopped.or(soft),
+            duration_ms: start.elapsed().as_secs_f64() * 1000.0,
+        }
+    }
+}

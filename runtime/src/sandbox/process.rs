@@ -1,0 +1,349 @@
+//! The process layer: every program a command runs is a fresh wasm instance on its own thread.
+//!
+//! A command starts one process, `sh -c COMMAND`; the shell starts the others through the
+//! `rcabox` import module ([`super::wasi::imports`]). All processes of a command share one
+//! [`CommandCtx`]: its limits, its CPU account, its cancel flag and its process table. A process
+//! ends by returning from `_start`, by `proc_exit`, by a trap, or when the host cancels the command
+//! (timeout, CPU or memory limit, user interrupt); in every case its descriptors are closed before
+//! its parent's `wait` returns, so pipes see end of file in the order Unix programs expect.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use rcabox_proto::{STATUS_KILLED, STATUS_SIGPIPE, STATUS_TRAPPED};
+use wasmtime::{Memory, ResourceLimiter, Store, UpdateDeadline};
+
+use super::engine::{EPOCH_TICK, Runtime};
+use super::fdtable::FdTable;
+use super::vfs::Vfs;
+use super::{ErrorKind, Limits};
+
+/// A command-wide stop flag, holding why the command was stopped.
+#[derive(Clone, Default)]
+pub struct Cancel(Arc<AtomicU8>);
+
+impl Cancel {
+    /// Whether the command was stopped.
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed) != 0
+    }
+
+    /// Stops the command; the first reason given is kept.
+    pub fn set(&self, kind: ErrorKind) {
+        let _ = self
+            .0
+            .compare_exchange(0, kind as u8, Ordering::SeqCst, Ordering::SeqCst);
+    }
+
+    /// Why the command was stopped.
+    pub fn kind(&self) -> Option<ErrorKind> {
+        ErrorKind::from_code(self.0.load(Ordering::Relaxed))
+    }
+}
+
+/// A process's way out of wasm: carried as the error of the host call that ended it.
+#[derive(Debug, Clone, Copy)]
+pub struct Exit(pub i32);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "process exited with status {}", self.0)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+/// Completion of one process, waited on by its parent.
+#[derive(Default)]
+pub struct Done {
+    status: Mutex<Option<i32>>,
+    cond: Condvar,
+}
+
+impl Done {
+    fn finish(&self, status: i32) {
+        *self.status.lock().unwrap_or_else(|e| e.into_inner()) = Some(status);
+        self.cond.notify_all();
+    }
+
+    /// Waits up to `dur` for the exit status.
+    pub fn wait_for(&self, dur: Duration) -> Option<i32> {
+        let s = self.status.lock().unwrap_or_else(|e| e.into_inner());
+        let (s, _) = self
+            .cond
+            .wait_timeout_while(s, dur, |s| s.is_none())
+            .unwrap_or_else(|e| e.into_inner());
+        *s
+    }
+
+    /// Waits for the exit status; once `cancel` is set, gives up after `grace`.
+    pub fn wait(&self, cancel: &Cancel, grace: Duration) -> Option<i32> {
+        loop {
+            if let Some(s) = self.wait_for(Duration::from_millis(20)) {
+                return Some(s);
+            }
+            if cancel.is_set() {
+                return self.wait_for(grace);
+            }
+        }
+    }
+}
+
+/// Everything the processes of one command share.
+pub struct CommandCtx {
+    /// The engine and the pre-linked tool module.
+    pub runtime: Arc<Runtime>,
+    /// The session's filesystem.
+    pub vfs: Arc<Vfs>,
+    /// Limits in force.
+    pub limits: Limits,
+    /// Set to stop every process of the command.
+    pub cancel: Cancel,
+    /// Epoch ticks spent executing wasm, summed over processes.
+    pub cpu_ticks: AtomicU64,
+    /// Limits hit that did not stop the command (output, quota, processes, memory).
+    pub soft_errors: Mutex<Vec<ErrorKind>>,
+    /// Seed for the processes' random streams.
+    pub seed: u64,
+    table: Mutex<ProcTable>,
+}
+
+#[derive(Default)]
+struct ProcTable {
+    next_pid: u32,
+    started: usize,
+    live: usize,
+    procs: HashMap<u32, Arc<Done>>,
+}
+
+impl CommandCtx {
+    /// A context for one command.
+    pub fn new(runtime: Arc<Runtime>, vfs: Arc<Vfs>, limits: Limits, seed: u64) -> Arc<Self> {
+        Arc::new(CommandCtx {
+            runtime,
+            vfs,
+            limits,
+            cancel: Cancel::default(),
+            cpu_ticks: AtomicU64::new(0),
+            soft_errors: Mutex::new(Vec::new()),
+            seed,
+            table: Mutex::new(ProcTable {
+                next_pid: 2,
+                ..Default::default()
+            }),
+        })
+    }
+
+    /// Records a limit that was hit without stopping the command.
+    pub fn soft_error(&self, kind: ErrorKind) {
+        let mut v = self.soft_errors.lock().unwrap_or_else(|e| e.into_inner());
+        if !v.contains(&kind) {
+            v.push(kind);
+        }
+    }
+
+    /// Processes still running.
+    pub fn live(&self) -> usize {
+        self.table.lock().unwrap_or_else(|e| e.into_inner()).live
+    }
+
+    /// The completion handle of `pid`.
+    pub fn done(&self, pid: u32) -> Option<Arc<Done>> {
+        self.table
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .procs
+            .get(&pid)
+            .cloned()
+    }
+
+    /// Starts a process; fails when the command has started or is running too many.
+    pub fn spawn(self: &Arc<Self>, spec: ProcSpec) -> Result<u32, ErrorKind> {
+        let (pid, done) = {
+            let mut t = self.table.lock().unwrap_or_else(|e| e.into_inner());
+            if t.started >= self.limits.max_processes || t.live >= self.limits.max_live_processes {
+                drop(t);
+                self.soft_error(ErrorKind::ProcessLimit);
+                return Err(ErrorKind::ProcessLimit);
+            }
+            t.started += 1;
+            t.live += 1;
+            let pid = t.next_pid;
+            t.next_pid += 1;
+            let done = Arc::new(Done::default());
+            t.procs.insert(pid, done.clone());
+            (pid, done)
+        };
+        let ctx = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("rcabox-pid-{pid}"))
+            .stack_size(THREAD_STACK)
+            .spawn(move || {
+                let status = run(&ctx, pid, spec);
+                ctx.table.lock().unwrap_or_else(|e| e.into_inner()).live -= 1;
+                done.finish(status);
+            });
+        if spawned.is_err() {
+            let mut t = self.table.lock().unwrap_or_else(|e| e.into_inner());
+            t.live -= 1;
+            if let Some(d) = t.procs.get(&pid) {
+                d.finish(STATUS_KILLED);
+            }
+        }
+        Ok(pid)
+    }
+}
+
+/// Host stack for a process thread: wasm runs on it, up to wasmtime's `max_wasm_stack`.
+const THREAD_STACK: usize = 8 << 20;
+
+/// What a new process starts with.
+pub struct ProcSpec {
+    /// Arguments, `argv[0]` naming the tool.
+    pub argv: Vec<Vec<u8>>,
+    /// Environment, `NAME=value`.
+    pub env: Vec<Vec<u8>>,
+    /// Absolute working directory.
+    pub cwd: String,
+    /// Descriptors, the root preopen included.
+    pub fds: FdTable,
+    /// Opaque state for a subshell.
+    pub state: Vec<u8>,
+}
+
+/// The per-instance state wasmtime's store carries.
+pub struct ProcState {
+    /// The command this process belongs to.
+    pub ctx: Arc<CommandCtx>,
+    /// Process id, unique within the command.
+    pub pid: u32,
+    /// What the process was started with.
+    pub spec: ProcSpec,
+    /// Virtual nanoseconds elapsed since the process started.
+    pub clock_ns: u64,
+    /// State of the process's random stream.
+    pub rng: u64,
+    /// The instance's exported memory, once instantiated.
+    pub memory: Option<Memory>,
+    /// Child processes this one may wait for.
+    pub children: Vec<u32>,
+    limiter: MemLimiter,
+}
+
+struct MemLimiter {
+    max: usize,
+    ctx: Arc<CommandCtx>,
+}
+
+impl ResourceLimiter for MemLimiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.max {
+            self.ctx.soft_error(ErrorKind::MemoryLimit);
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _max: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 1 << 20)
+    }
+}
+
+fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
+    let rt = ctx.runtime.clone();
+    let state = ProcState {
+        ctx: ctx.clone(),
+        pid,
+        spec,
+        clock_ns: 0,
+        rng: splitmix(ctx.seed ^ (pid as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        memory: None,
+        children: Vec::new(),
+        limiter: MemLimiter {
+            max: ctx.limits.memory_bytes,
+            ctx: ctx.clone(),
+        },
+    };
+    let mut store = Store::new(rt.engine(), state);
+    store.limiter(|s| &mut s.limiter);
+    store.set_epoch_deadline(1);
+    let cpu_budget = ctx.limits.cpu.as_millis() as u64 / EPOCH_TICK.as_millis() as u64;
+    store.epoch_deadline_callback(move |cx| {
+        let c = &cx.data().ctx;
+        if c.cancel.is_set() {
+            return Err(Exit(STATUS_KILLED).into());
+        }
+        if c.cpu_ticks.fetch_add(1, Ordering::Relaxed) + 1 > cpu_budget {
+            c.cancel.set(ErrorKind::CpuLimit);
+            return Err(Exit(STATUS_KILLED).into());
+        }
+        Ok(UpdateDeadline::Continue(1))
+    });
+    let status = match rt.instance_pre().instantiate(&mut store) {
+        Ok(instance) => {
+            store.data_mut().memory = instance.get_memory(&mut store, "memory");
+            match instance.get_typed_func::<(), ()>(&mut store, "_start") {
+                Ok(start) => match start.call(&mut store, ()) {
+                    Ok(()) => 0,
+                    Err(e) => status_of(&e, ctx),
+                },
+                Err(_) => STATUS_TRAPPED,
+            }
+        }
+        Err(e) => {
+            // The pool is full or the module cannot be instantiated: report it on the
+            // process's stderr, the way a failed exec would.
+            let msg = format!("rcabox: cannot start process: {e:#}\n");
+            if let Ok(f) = store.data().spec.fds.get(2) {
+                super::wasi::write_to(f, msg.as_bytes(), ctx);
+            }
+            ctx.soft_error(ErrorKind::ProcessLimit);
+            126
+        }
+    };
+    // Close every descriptor before the parent learns the status: a reader of this process's
+    // output must see end of file no later than its exit.
+    store.data_mut().spec.fds.clear();
+    drop(store);
+    status
+}
+
+fn status_of(e: &wasmtime::Error, ctx: &CommandCtx) -> i32 {
+    if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
+        return *code;
+    }
+    if ctx.cancel.is_set() {
+        return STATUS_KILLED;
+    }
+    if let Some(trap) = e.downcast_ref::<wasmtime::Trap>() {
+        if *trap == wasmtime::Trap::StackOverflow {
+            ctx.soft_error(ErrorKind::MemoryLimit);
+        }
+    }
+    STATUS_TRAPPED
+}
+
+/// One step of the SplitMix64 generator: a good 64-bit mix for seeding and for `random_get`.
+pub fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// Status of a process that wrote to a pipe nobody reads.
+pub fn sigpipe() -> wasmtime::Error {
+    Exit(STATUS_SIGPIPE).into()
+}

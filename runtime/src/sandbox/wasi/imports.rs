@@ -1,0 +1,170 @@
+//! The `rcabox` import module: how a guest starts programs, makes pipes and waits.
+//!
+//! It is a `posix_spawn` rather than a `fork`: the shell names the program, its arguments,
+//! environment, working directory and which of its own descriptors the child gets as which
+//! numbers. A subshell is the shell program started again with its state in `state`.
+//!
+//! | import | signature | does |
+//! |---|---|---|
+//! | `spawn` | `(req, req_len, pid_out) -> errno` | start a process from an encoded [`SpawnRequest`] |
+//! | `wait` | `(pid, status_out) -> errno` | wait for a child; status is bash's `$?` (128+n for signals) |
+//! | `pipe` | `(fds_out) -> errno` | make a pipe; writes the read and write descriptors |
+//! | `dup` | `(fd, fd_out) -> errno` | a second descriptor on the same open file |
+//! | `memfd` | `(data, len, fd_out) -> errno` | a readable descriptor over bytes (heredocs) |
+//! | `state` | `(buf, len) -> size` | copy this process's start state; returns its full size |
+
+use rcabox_proto::{IMPORT_MODULE, SpawnRequest};
+use wasmtime::Result;
+use wasmtime::{Caller, Linker};
+
+use super::fs::ROOT_FD;
+use super::{R, ret, slice, slice_mut, split, write_u32};
+use crate::sandbox::fdtable::{Backing, FdTable, OpenFile};
+use crate::sandbox::pipe::pipe;
+use crate::sandbox::process::{ProcSpec, ProcState};
+use crate::sandbox::vfs::{Errno, FileType, Loc, normalize};
+use std::time::Duration;
+
+/// The descriptor table every process starts from: the root directory at [`ROOT_FD`].
+pub fn base_fds() -> FdTable {
+    let mut t = FdTable::default();
+    t.set(
+        ROOT_FD,
+        OpenFile::new(
+            Backing::Dir {
+                path: "/".into(),
+                loc: Loc::VirtDir("/"),
+            },
+            true,
+            false,
+        ),
+    );
+    t
+}
+
+fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
+    let (mem, st) = split(c)?;
+    if len < 0 || len > 64 << 20 {
+        return Err(Errno::Inval.into());
+    }
+    let req = SpawnRequest::decode(slice(mem, req, len)?).map_err(|_| Errno::Inval)?;
+    let cwd = normalize("/", &String::from_utf8(req.cwd).map_err(|_| Errno::Inval)?)?;
+    let vfs = &st.ctx.vfs;
+    if vfs.stat(&vfs.resolve(&cwd)?)?.kind != FileType::Dir {
+        return Err(Errno::Notdir.into());
+    }
+    let mut fds = base_fds();
+    for (child, parent) in &req.fds {
+        if *child == ROOT_FD {
+            return Err(Errno::Inval.into());
+        }
+        fds.set(*child, st.spec.fds.get(*parent)?.clone());
+    }
+    let spec = ProcSpec {
+        argv: req.argv,
+        env: req.env,
+        cwd,
+        fds,
+        state: req.state,
+    };
+    let pid = st.ctx.spawn(spec).map_err(|_| Errno::Again)?;
+    st.children.push(pid);
+    write_u32(mem, out, pid)
+}
+
+fn wait(c: &mut Caller<'_, ProcState>, pid: i32, out: i32) -> R {
+    let (mem, st) = split(c)?;
+    let pid = pid as u32;
+    let at = st
+        .children
+        .iter()
+        .position(|p| *p == pid)
+        .ok_or(Errno::Inval)?;
+    let done = st.ctx.done(pid).ok_or(Errno::Inval)?;
+    // Once the command is cancelled every process dies at its next epoch tick or pipe poll;
+    // a child that still does not finish within the grace period is reported killed.
+    let status = done
+        .wait(&st.ctx.cancel, Duration::from_secs(5))
+        .unwrap_or(rcabox_proto::STATUS_KILLED);
+    st.children.remove(at);
+    write_u32(mem, out, status as u32)
+}
+
+/// Adds the process imports.
+pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
+    let m = IMPORT_MODULE;
+    l.func_wrap(
+        m,
+        "spawn",
+        |mut c: Caller<'_, ProcState>, req: i32, len: i32, out: i32| {
+            ret(spawn(&mut c, req, len, out))
+        },
+    )?;
+    l.func_wrap(
+        m,
+        "wait",
+        |mut c: Caller<'_, ProcState>, pid: i32, out: i32| ret(wait(&mut c, pid, out)),
+    )?;
+    l.func_wrap(m, "pipe", |mut c: Caller<'_, ProcState>, out: i32| {
+        ret((|| {
+            let (mem, st) = split(&mut c)?;
+            let (r, w) = pipe();
+            let rfd = st
+                .spec
+                .fds
+                .insert(OpenFile::new(Backing::PipeRead(r), true, false))?;
+            let wfd = st
+                .spec
+                .fds
+                .insert(OpenFile::new(Backing::PipeWrite(w), false, true))?;
+            write_u32(mem, out, rfd)?;
+            write_u32(mem, out + 4, wfd)
+        })())
+    })?;
+    l.func_wrap(
+        m,
+        "dup",
+        |mut c: Caller<'_, ProcState>, fd: i32, out: i32| {
+            ret((|| {
+                let (mem, st) = split(&mut c)?;
+                let f = st.spec.fds.get(fd as u32)?.clone();
+                let new = st.spec.fds.insert(f)?;
+                write_u32(mem, out, new)
+            })())
+        },
+    )?;
+    l.func_wrap(
+        m,
+        "memfd",
+        |mut c: Caller<'_, ProcState>, data: i32, len: i32, out: i32| {
+            ret((|| {
+                let (mem, st) = split(&mut c)?;
+                let bytes = slice(mem, data, len)?.to_vec();
+                let fd = st
+                    .spec
+                    .fds
+                    .insert(OpenFile::new(Backing::Bytes(bytes), true, false))?;
+                write_u32(mem, out, fd)
+            })())
+        },
+    )?;
+    l.func_wrap(
+        m,
+        "state",
+        |mut c: Caller<'_, ProcState>, buf: i32, len: i32| -> Result<i32> {
+            let r = (|| -> R<i32> {
+                let (mem, st) = split(&mut c)?;
+                let n = st.spec.state.len().min(len.max(0) as usize);
+                let bytes = st.spec.state[..n].to_vec();
+                slice_mut(mem, buf, n as i32)?.copy_from_slice(&bytes);
+                Ok(st.spec.state.len() as i32)
+            })();
+            match r {
+                Ok(n) => Ok(n),
+                Err(super::Fail::Errno(_)) => Ok(-1),
+                Err(super::Fail::Trap(t)) => Err(t),
+            }
+        },
+    )?;
+    Ok(())
+}

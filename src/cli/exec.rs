@@ -1,0 +1,118 @@
+//! `rcabox exec`: one command, its output on ours, its exit status as ours.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use rcabox_runtime::sandbox::{Limits, Runtime, Session, SessionConfig};
+
+/// Sandbox settings shared by `exec` and `shell`.
+#[derive(Args, Clone)]
+pub struct SandboxArgs {
+    /// Snapshot directory, mounted read-only at /snapshot (the starting directory).
+    #[arg(long)]
+    pub snapshot: PathBuf,
+    /// Host directory loaded into /workspace before and saved from it after.
+    #[arg(long)]
+    pub workspace: Option<PathBuf>,
+    /// Wall-clock limit per command, seconds.
+    #[arg(long, default_value_t = 300.0)]
+    pub timeout: f64,
+    /// CPU-time limit per command, seconds (default: the timeout).
+    #[arg(long)]
+    pub cpu_limit: Option<f64>,
+    /// Memory limit per process, MiB.
+    #[arg(long, default_value_t = 512)]
+    pub memory_mb: usize,
+    /// Processes one command may start.
+    #[arg(long, default_value_t = 4096)]
+    pub max_processes: usize,
+    /// Bytes kept of each output stream.
+    #[arg(long, default_value_t = 8 << 20)]
+    pub max_output: usize,
+    /// Bytes /workspace and /tmp may hold, MiB.
+    #[arg(long, default_value_t = 256)]
+    pub disk_mb: u64,
+    /// Seed of the guests' random numbers.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+impl SandboxArgs {
+    /// Opens a session with these settings.
+    pub fn session(&self) -> anyhow::Result<Session> {
+        if !self.snapshot.is_dir() {
+            anyhow::bail!(
+                "snapshot {} is not a directory: pass --snapshot DIR with an ITBench snapshot (alerts/, *.tsv)",
+                self.snapshot.display()
+            );
+        }
+        if !(self.timeout > 0.0) || self.cpu_limit.is_some_and(|c| !(c > 0.0)) {
+            anyhow::bail!("--timeout and --cpu-limit take a positive number of seconds");
+        }
+        let mut cfg = SessionConfig::for_snapshot(&self.snapshot);
+        let timeout = Duration::from_secs_f64(self.timeout);
+        cfg.limits = Limits {
+            timeout,
+            cpu: self
+                .cpu_limit
+                .map(Duration::from_secs_f64)
+                .unwrap_or(timeout),
+            memory_bytes: self.memory_mb << 20,
+            max_processes: self.max_processes,
+            output_bytes: self.max_output,
+            disk_bytes: self.disk_mb << 20,
+            ..Limits::default()
+        };
+        cfg.seed = self.seed;
+        let runtime = Runtime::shared().context("starting the sandbox")?;
+        let mut session = Session::new(runtime, cfg).context("opening the snapshot")?;
+        if let Some(ws) = &self.workspace {
+            session.load_workspace(ws).context("loading --workspace")?;
+        }
+        Ok(session)
+    }
+
+    /// Saves /workspace back to `--workspace`, if given.
+    pub fn save(&self, session: &Session) -> anyhow::Result<()> {
+        if let Some(ws) = &self.workspace {
+            session.save_workspace(ws).context("saving --workspace")?;
+        }
+        Ok(())
+    }
+}
+
+/// Arguments of `rcabox exec`.
+#[derive(Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    sandbox: SandboxArgs,
+    /// Print one JSON object instead of the command's streams.
+    #[arg(long)]
+    json: bool,
+    /// The shell command, run as `bash -c COMMAND`.
+    command: String,
+}
+
+/// Runs `rcabox exec`.
+pub fn run(a: ExecArgs) -> anyhow::Result<ExitCode> {
+    let mut session = a.sandbox.session()?;
+    let r = session.run(&a.command);
+    a.sandbox.save(&session)?;
+    if a.json {
+        println!("{}", serde_json::to_string(&r)?);
+    } else {
+        std::io::stdout().write_all(&r.stdout)?;
+        std::io::stderr().write_all(&r.stderr)?;
+        if let Some(k) = r.error_kind {
+            eprintln!(
+                "rcabox: command stopped or limited: {}",
+                serde_json::to_string(&k)?.trim_matches('"')
+            );
+        }
+    }
+    Ok(ExitCode::from(r.exit_code.clamp(0, 255) as u8))
+}
