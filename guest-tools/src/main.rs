@@ -5,11 +5,15 @@
 //! the crate's own (`uu_cat::uumain`, ...); what is ours is the shell, the grep front end on
 //! ripgrep's crates and the jq front end on jaq.
 
+mod awk;
+mod diff;
+mod find;
 mod grep;
 mod jq;
 mod rev;
 mod sh;
 mod sys;
+mod xargs;
 
 use std::ffi::OsString;
 
@@ -38,6 +42,9 @@ pub fn run(name: &str, args: Vec<OsString>) -> i32 {
             }
         };
     }
+    if name == "tac" && args.len() == 1 {
+        return rev::tac_stdin();
+    }
     uu! {
         "base32" => uu_base32, "base64" => uu_base64, "basename" => uu_basename, "cat" => uu_cat,
         "cksum" => uu_cksum, "comm" => uu_comm, "cp" => uu_cp, "cut" => uu_cut, "date" => uu_date,
@@ -52,12 +59,19 @@ pub fn run(name: &str, args: Vec<OsString>) -> i32 {
         "tac" => uu_tac, "tail" => uu_tail, "tee" => uu_tee, "touch" => uu_touch, "tr" => uu_tr,
         "true" => uu_true, "truncate" => uu_truncate, "tsort" => uu_tsort, "uname" => uu_uname,
         "unexpand" => uu_unexpand, "uniq" => uu_uniq, "wc" => uu_wc, "yes" => uu_yes,
+        "nproc" => uu_nproc,
     }
     match name {
         "sh" | "bash" => sh::main(args),
-        "grep" | "egrep" | "fgrep" => grep::main(name, args),
+        "grep" | "egrep" | "fgrep" | "rg" => grep::main(name, args),
         "jq" => jq::main(args),
         "rev" => rev::main(args),
+        "sed" => sed::sed::uumain(args.into_iter()),
+        "awk" | "gawk" => awk::main(args),
+        "xargs" => xargs::main(args),
+        "diff" => diff::diff_main(),
+        "cmp" => diff::cmp_main(),
+        "find" => find::main(args),
         "test" | "[" => sh::test_main(name, args),
         _ => {
             eprintln!("rcabox-tools: unknown tool {name:?}");

@@ -41,3 +41,29 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let _ = out.flush();
     status
 }
+
+/// `tac` for standard input: uu_tac spools stdin through `std::env::temp_dir()`, which
+/// panics on wasm32-wasip1, so plain `cmd | tac` is handled here and files go to uu_tac.
+pub fn tac_stdin() -> i32 {
+    let mut data = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut data) {
+        eprintln!("tac: standard input: {}", crate::grep::io_message(&e));
+        return 1;
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let body = data.strip_suffix(b"\n").unwrap_or(&data);
+    let ended = body.len() != data.len();
+    let mut lines: Vec<&[u8]> = body.split(|b| *b == b'\n').collect();
+    if data.is_empty() {
+        lines.clear();
+    }
+    for (i, l) in lines.iter().rev().enumerate() {
+        let _ = out.write_all(l);
+        // GNU tac keeps a missing final newline missing: it glues the last line to the next.
+        if ended || i > 0 {
+            let _ = out.write_all(b"\n");
+        }
+    }
+    let _ = out.flush();
+    0
+}

@@ -21,6 +21,18 @@ unsafe extern "C" {
     fn host_state(buf: *mut u8, len: usize) -> i32;
 }
 
+#[link(wasm_import_module = "wasi_snapshot_preview1")]
+unsafe extern "C" {
+    fn fd_fdstat_get(fd: u32, buf: *mut u8) -> u16;
+}
+
+/// WASI file type of a descriptor (0 unknown/pipe, 2 character device, 3 directory, 4 file).
+pub fn fd_filetype(fd: u32) -> Option<u8> {
+    let mut buf = [0u8; 24];
+    // SAFETY: fdstat is 24 bytes; the host writes exactly that into `buf`.
+    (unsafe { fd_fdstat_get(fd, buf.as_mut_ptr()) } == 0).then_some(buf[0])
+}
+
 /// A WASI error number returned by the host.
 #[derive(Debug, Clone, Copy)]
 pub struct Errno(pub u16);

@@ -206,10 +206,8 @@ impl Shell {
 
     /// Starts `source` in a subshell with this shell's state.
     pub fn spawn_sub(&mut self, source: String, io: &Io, background: bool) -> Result<u32, Ctl> {
-        let mut fds: Vec<(u32, u32)> = io.0.iter().map(|(k, v)| (*k, *v)).collect();
-        if background && io.get(0) == Some(0) {
-            fds.retain(|(k, _)| *k != 0); // background jobs do not read the terminal
-        }
+        let fds: Vec<(u32, u32)> = io.0.iter().map(|(k, v)| (*k, *v)).collect();
+        let _ = background;
         let req = SpawnRequest {
             argv: vec![b"bash".to_vec()],
             env: self.env(),

@@ -21,6 +21,7 @@ mod test;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 
+pub use expand::pattern_regex;
 pub use state::Shell;
 pub use test::test_main;
 

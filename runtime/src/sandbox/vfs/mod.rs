@@ -203,8 +203,11 @@ impl Vfs {
                 FileType::Dir,
                 4096,
             ),
-            Loc::Null => virt(2, FileType::CharDevice, 0),
-            Loc::Fd(_) => virt(3, FileType::CharDevice, 0),
+            // Reported as regular files: uutils built for WASI, which cannot test for character
+            // devices or FIFOs, refuse to read a named path that is neither a file nor a
+            // directory (`cat /dev/null`, `diff <(a) <(b)`).
+            Loc::Null => virt(2, FileType::File, 0),
+            Loc::Fd(_) => virt(3, FileType::File, 0),
             Loc::Tool(t) => virt(
                 1000 + self.tools.iter().position(|x| x == t).unwrap_or(0) as u64,
                 FileType::File,

@@ -1,0 +1,205 @@
+//! `awk` on the awk-rs interpreter: gawk's command line (`-F`, `-v`, `-f`, `var=value`
+//! operands) in front of the crate's lexer, parser and interpreter.
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Write};
+
+use awk_rs::{Interpreter, Lexer, Parser};
+
+/// Processes escapes in `-v` values and `-F`, as in an awk string literal.
+fn unescape(v: &str) -> String {
+    let mut out = String::new();
+    let mut it = v.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('\\') => out.push('\\'),
+            Some('"') => out.push('"'),
+            Some('/') => out.push('/'),
+            Some('a') => out.push('\x07'),
+            Some('b') => out.push('\x08'),
+            Some('f') => out.push('\x0c'),
+            Some('v') => out.push('\x0b'),
+            Some(o) => {
+                out.push('\\');
+                out.push(o);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn is_assignment(a: &str) -> Option<(&str, &str)> {
+    let (n, v) = a.split_once('=')?;
+    let mut c = n.chars();
+    (c.next()
+        .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '_'))
+    .then_some((n, v))
+}
+
+/// Entry point.
+pub fn main(args: Vec<OsString>) -> i32 {
+    let args: Vec<String> = args
+        .into_iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut fs = None;
+    let mut vars = Vec::new();
+    let mut source = None;
+    let mut operands = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let take = |i: &mut usize| -> Option<String> {
+            *i += 1;
+            args.get(*i).cloned()
+        };
+        if a == "--" {
+            operands.extend(args[i + 1..].iter().cloned());
+            break;
+        } else if a == "-F" || a.starts_with("-F") {
+            let v = if a == "-F" {
+                take(&mut i)
+            } else {
+                Some(a[2..].to_string())
+            };
+            let Some(v) = v else {
+                eprintln!("awk: option requires an argument -- F");
+                return 2;
+            };
+            fs = Some(if v == "t" {
+                "\t".to_string()
+            } else {
+                unescape(&v)
+            });
+        } else if a == "-v" || (a.starts_with("-v") && a.len() > 2) {
+            let v = if a == "-v" {
+                take(&mut i)
+            } else {
+                Some(a[2..].to_string())
+            };
+            match v.as_deref().and_then(is_assignment) {
+                Some((n, val)) => vars.push((n.to_string(), unescape(val))),
+                None => {
+                    eprintln!(
+                        "awk: fatal: `{}' is not a legal variable name",
+                        v.unwrap_or_default()
+                    );
+                    return 2;
+                }
+            }
+        } else if a == "-f" {
+            match take(&mut i).map(|f| std::fs::read_to_string(&f).map_err(|e| (f, e))) {
+                Some(Ok(s)) => source = Some(s),
+                Some(Err((f, e))) => {
+                    eprintln!(
+                        "awk: fatal: can't open source file `{f}' for reading: {}",
+                        crate::grep::io_message(&e)
+                    );
+                    return 2;
+                }
+                None => {
+                    eprintln!("awk: option requires an argument -- f");
+                    return 2;
+                }
+            }
+        } else if a.starts_with('-') && a.len() > 1 && source.is_none() && a != "-" {
+            if !matches!(
+                a.as_str(),
+                "--posix" | "-P" | "--traditional" | "-c" | "--re-interval"
+            ) {
+                eprintln!("awk: unknown option {a}");
+                return 2;
+            }
+        } else if source.is_none() {
+            source = Some(a.clone());
+        } else {
+            operands.push(a.clone());
+        }
+        i += 1;
+    }
+    let Some(source) = source else {
+        eprintln!("usage: awk [POSIX or GNU style options] -f progfile [--] file ...");
+        return 2;
+    };
+    let program = match Lexer::new(&source)
+        .tokenize()
+        .map_err(|e| e.to_string())
+        .and_then(|t| Parser::new(t).parse().map_err(|e| e.to_string()))
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("awk: cmd. line:1: {e}");
+            return 2;
+        }
+    };
+    let mut interp = Interpreter::new(&program);
+    if let Some(fs) = &fs {
+        interp.set_fs(fs);
+    }
+    let mut files = Vec::new();
+    for op in &operands {
+        match is_assignment(op) {
+            // awk-rs reads all inputs in one run, so an operand assignment applies from the start.
+            Some((n, v)) => vars.push((n.to_string(), unescape(v))),
+            None => files.push(op.clone()),
+        }
+    }
+    let mut argv = vec!["awk".to_string()];
+    argv.extend(files.iter().cloned());
+    interp.set_args(argv);
+    for (n, v) in &vars {
+        interp.set_variable(n, v);
+    }
+    let mut inputs: Vec<Box<dyn BufRead>> = Vec::new();
+    let mut names = Vec::new();
+    if files.is_empty() {
+        inputs.push(Box::new(BufReader::with_capacity(
+            64 * 1024,
+            std::io::stdin(),
+        )));
+        names.push(String::new());
+    }
+    for f in &files {
+        if f == "-" || f == "/dev/stdin" {
+            inputs.push(Box::new(BufReader::with_capacity(
+                64 * 1024,
+                std::io::stdin(),
+            )));
+        } else {
+            match std::fs::File::open(f) {
+                Ok(h) => inputs.push(Box::new(BufReader::with_capacity(64 * 1024, h))),
+                Err(e) => {
+                    eprintln!(
+                        "awk: fatal: cannot open file `{f}' for reading: {}",
+                        crate::grep::io_message(&e)
+                    );
+                    return 2;
+                }
+            }
+        }
+        names.push(f.clone());
+    }
+    interp.set_filenames(names);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let code = match interp.run(inputs, &mut out) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = out.flush();
+            eprintln!("awk: {e}");
+            2
+        }
+    };
+    let _ = out.flush();
+    code
+}
