@@ -187,6 +187,7 @@ pub const TOOLS: &[&str] = &[
     "dirname",
     "echo",
     "egrep",
+    "env",
     "expand",
     "expr",
     "false",

@@ -13,8 +13,29 @@ use super::state::{Shell, Value};
 use super::{Ctl, Io, Res};
 use crate::sys::{self, SpawnRequest};
 
+/// Deepest parenthesis nesting accepted. brush-parser's PEG grammar backtracks exponentially
+/// on runs of unbalanced `(` (arithmetic `((` against subshells): 25 take seconds, 30 minutes.
+const MAX_PAREN_DEPTH: usize = 16;
+
 /// Parses a program, with bash's message shape on error.
 pub fn parse(source: &str) -> Result<ast::Program, String> {
+    let (mut depth, mut max, mut quote) = (0usize, 0usize, false);
+    for c in source.chars() {
+        match c {
+            '\'' => quote = !quote,
+            '(' if !quote => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' if !quote => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if max > MAX_PAREN_DEPTH {
+        return Err(format!(
+            "syntax error: parentheses nested more than {MAX_PAREN_DEPTH} deep"
+        ));
+    }
     let mut p = Parser::new(BufReader::new(source.as_bytes()), &ParserOptions::default());
     p.parse_program().map_err(|e| format!("syntax error: {e}"))
 }

@@ -221,6 +221,8 @@ pub struct ProcState {
     pub pid: u32,
     /// What the process was started with.
     pub spec: ProcSpec,
+    /// Virtual time at which the process started, nanoseconds since the epoch.
+    pub start_ns: u64,
     /// Virtual nanoseconds elapsed since the process started.
     pub clock_ns: u64,
     /// State of the process's random stream.
@@ -267,6 +269,7 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
         ctx: ctx.clone(),
         pid,
         spec,
+        start_ns: ctx.vfs.epoch_ns + ctx.vfs.slept_ns.load(Ordering::SeqCst),
         clock_ns: 0,
         rng: splitmix(ctx.seed ^ (pid as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
         memory: None,

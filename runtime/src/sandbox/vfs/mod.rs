@@ -105,6 +105,9 @@ pub struct Vfs {
     tools: Vec<String>,
     /// Time shown for every snapshot and virtual file: the snapshot's capture time.
     pub epoch_ns: u64,
+    /// Virtual time the session's sleeps have added; a process starts at `epoch_ns` plus this,
+    /// so `sleep 90; date` shows the time 90 s later, with no real waiting.
+    pub slept_ns: std::sync::atomic::AtomicU64,
 }
 
 const VIRT_DIRS: &[(&str, &[&str])] = &[
@@ -131,6 +134,7 @@ impl Vfs {
             mem: Mutex::new(MemFs::new(quota, epoch_ns)),
             tools,
             epoch_ns,
+            slept_ns: Default::default(),
         }))
     }
 

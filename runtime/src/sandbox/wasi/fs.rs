@@ -43,9 +43,9 @@ fn filetype_code(k: FileType) -> u8 {
     }
 }
 
-/// Current time of a process: the snapshot's capture time plus its virtual clock.
+/// Current time of a process: its virtual start time plus its virtual clock.
 pub(crate) fn now(st: &ProcState) -> u64 {
-    st.ctx.vfs.epoch_ns + st.clock_ns
+    st.start_ns + st.clock_ns
 }
 
 /// Reads from an open file at its offset (or from a pipe).

@@ -8,7 +8,7 @@
 use wasmtime::Result;
 use wasmtime::{Caller, Linker};
 
-use super::fs::{now, read_file};
+use super::fs::now;
 use super::{P1, R, read_u32, read_u64, ret, slice, slice_mut, split, write_u32, write_u64};
 use crate::sandbox::fdtable::Backing;
 use crate::sandbox::process::{Exit, ProcState, splitmix};
@@ -108,6 +108,10 @@ fn poll_oneoff(c: &mut Caller<'_, ProcState>, input: i32, output: i32, n: i32, n
     } else {
         if let Some(w) = sleep {
             st.clock_ns = st.clock_ns.saturating_add(w);
+            st.ctx
+                .vfs
+                .slept_ns
+                .fetch_add(w, std::sync::atomic::Ordering::SeqCst);
         } else {
             // Only unready pipes: wait for one by reading nothing; poll again on wake.
             std::thread::sleep(std::time::Duration::from_millis(1));
@@ -243,6 +247,5 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
     l.func_wrap(P1, "sock_shutdown", |_fd: i32, _h: i32| -> Result<i32> {
         Ok(Errno::Notsup as i32)
     })?;
-    let _ = read_file;
     Ok(())
 }

@@ -1,0 +1,175 @@
+//! Every limit, hit on purpose: each ends the command (or just the excess) with its named
+//! error kind, and the host neither crashes nor hangs.
+
+use std::time::Duration;
+
+use rcabox_runtime::sandbox::{ErrorKind, Limits};
+
+mod common;
+use common::*;
+
+#[test]
+fn wall_time_limit() {
+    let snap = snapshot();
+    let mut s = session_with(
+        snap.path(),
+        Limits {
+            timeout: Duration::from_millis(500),
+            ..Limits::default()
+        },
+    );
+    // A reader blocked on a pipe that never closes must be stopped too, not only busy loops.
+    for cmd in [
+        "while true; do :; done",
+        "(while :; do :; done) | cat",
+        "yes > /dev/null",
+    ] {
+        let r = s.run(cmd);
+        assert_eq!(r.error_kind, Some(ErrorKind::Timeout), "{cmd}");
+        assert_eq!(r.exit_code, 124, "{cmd}");
+    }
+    assert_eq!(out(&s.run("echo still alive")), "still alive\n");
+}
+
+#[test]
+fn cpu_limit() {
+    let snap = snapshot();
+    let mut s = session_with(
+        snap.path(),
+        Limits {
+            cpu: Duration::from_millis(300),
+            ..Limits::default()
+        },
+    );
+    let r = s.run("i=0; while true; do i=$((i+1)); done");
+    assert_eq!(r.error_kind, Some(ErrorKind::CpuLimit));
+    assert_ne!(r.exit_code, 0);
+}
+
+#[test]
+fn memory_limit() {
+    let snap = snapshot();
+    let mut s = session_with(
+        snap.path(),
+        Limits {
+            memory_bytes: 32 << 20,
+            ..Limits::default()
+        },
+    );
+    let r = s.run("awk 'BEGIN { s = \"xxxxxxxxxxxxxxxx\"; while (1) s = s s }'");
+    assert_eq!(
+        r.error_kind,
+        Some(ErrorKind::MemoryLimit),
+        "exit {} {}",
+        r.exit_code,
+        err(&r)
+    );
+    assert_ne!(r.exit_code, 0);
+    assert_eq!(out(&s.run("echo ok")), "ok\n");
+}
+
+#[test]
+fn process_limit_and_fork_bomb() {
+    let snap = snapshot();
+    let mut s = session_with(
+        snap.path(),
+        Limits {
+            max_processes: 10,
+            ..Limits::default()
+        },
+    );
+    let r = s.run("for i in 1 2 3 4 5 6 7 8 9 10 11 12; do cat /dev/null; done");
+    assert_eq!(r.error_kind, Some(ErrorKind::ProcessLimit));
+    let mut s = session_with(
+        snap.path(),
+        Limits {
+            max_processes: 200,
+            max_live_processes: 16,
+            ..Limits::default()
+        },
+    );
+    let r = s.run("f() { f | f; }; f");
+    assert_eq!(r.error_kind, Some(ErrorKind::ProcessLimit), "{}", err(&r));
+    assert_eq!(out(&s.run("echo survived")), "survived\n");
+}
+
+#[test]
+fn output_limit_keeps_head_and_tail() {
+    let snap = snapshot();
+    let mut s = session_with(
+        snap.path(),
+        Limits {
+            output_bytes: 1000,
+            ..Limits::default()
+        },
+    );
+    let r = s.run("seq 1 100000");
+    assert_eq!(r.error_kind, Some(ErrorKind::OutputLimit));
+    assert!(r.stdout_truncated && !r.stderr_truncated);
+    let o = out(&r);
+    assert!(o.starts_with("1\n2\n3\n"), "{o}");
+    assert!(o.ends_with("99999\n100000\n"), "{o}");
+    assert!(o.contains("truncated from an original 588895 bytes"), "{o}");
+    assert_eq!(r.exit_code, 0, "the program must not notice the cut");
+}
+
+#[test]
+fn disk_quota() {
+    let snap = snapshot();
+    let mut s = session_with(
+        snap.path(),
+        Limits {
+            disk_bytes: 1 << 20,
+            ..Limits::default()
+        },
+    );
+    let r = s.run("seq 1 1000000 > /tmp/big");
+    assert_eq!(r.error_kind, Some(ErrorKind::DiskQuota));
+    assert_ne!(r.exit_code, 0);
+    assert!(err(&r).contains("No space left on device"), "{}", err(&r));
+    // Freeing space makes room again.
+    let r = s.run("rm /tmp/big && echo small > /tmp/ok && cat /tmp/ok");
+    assert_eq!(out(&r), "small\n");
+}
+
+#[test]
+fn a_reader_that_stops_stops_the_writer() {
+    let snap = snapshot();
+    let big = snap.path().join("big.tsv");
+    let line = "x".repeat(99) + "\n";
+    std::fs::write(&big, line.repeat(100_000)).expect("write 10 MB");
+    let mut s = session(snap.path());
+    // cat is ended by SIGPIPE (141) as soon as head has its lines: it did not read 10 MB.
+    let r = s.run("cat big.tsv | head -5 | wc -l; echo ${PIPESTATUS[@]}");
+    assert_eq!(out(&r), "5\n141 0 0\n");
+    let r = s.run("yes | head -2; echo ${PIPESTATUS[@]}");
+    assert_eq!(out(&r), "y\ny\n141 0\n");
+}
+
+#[test]
+fn malformed_commands_fail_cleanly() {
+    let snap = snapshot();
+    let mut s = session(snap.path());
+    for cmd in [
+        "if then fi",
+        "echo \"unterminated",
+        "((",
+        "$(",
+        "case x in",
+        &"(".repeat(5000),
+        &"a".repeat(200_000),
+    ] {
+        let r = s.run(cmd);
+        assert_ne!(r.exit_code, 0, "{:?}", &cmd[..cmd.len().min(20)]);
+    }
+    // Control characters and NULs: whatever the status, the session goes on.
+    s.run("\u{0}\u{1}\u{2}\u{7f}");
+    assert_eq!(out(&s.run("echo ok")), "ok\n");
+    let r = s.run("nosuchtool --x");
+    assert_eq!(r.exit_code, 127);
+    assert!(
+        err(&r).contains("nosuchtool: command not found") && err(&r).contains("grep"),
+        "{}",
+        err(&r)
+    );
+}
