@@ -47,6 +47,8 @@ fn main() {
         .join("guest");
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
+    // Run from guest-tools/ so cargo reads its .cargo/config.toml (target features).
+    cmd.current_dir(&guest);
     cmd.args([
         "build",
         "--release",

@@ -737,11 +737,11 @@ fn run(o: Opts) -> i32 {
         }
         p.get_mut().flush()
     };
-    if let Err(e) = result {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("{}: write error: {}", o.prog, io_message(&e));
-            return 2;
-        }
+    if let Err(e) = &result
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("{}: write error: {}", o.prog, io_message(e));
+        return 2;
     }
     if o.files_without {
         // GNU grep 3.8+: -L succeeds when a file was listed.

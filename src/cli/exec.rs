@@ -50,8 +50,12 @@ impl SandboxArgs {
                 self.snapshot.display()
             );
         }
-        if !(self.timeout > 0.0) || self.cpu_limit.is_some_and(|c| !(c > 0.0)) {
-            anyhow::bail!("--timeout and --cpu-limit take a positive number of seconds");
+        // Duration::from_secs_f64 panics on NaN, negatives and overflow: check first.
+        let seconds = |x: f64| x.is_finite() && x > 0.0 && x < 1e9;
+        if !seconds(self.timeout) || self.cpu_limit.is_some_and(|c| !seconds(c)) {
+            anyhow::bail!(
+                "--timeout and --cpu-limit take a positive number of seconds (below 1e9)"
+            );
         }
         let mut cfg = SessionConfig::for_snapshot(&self.snapshot);
         let timeout = Duration::from_secs_f64(self.timeout);

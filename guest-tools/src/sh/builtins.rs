@@ -258,7 +258,7 @@ impl Shell {
                     .cloned()
                     .collect();
                 if args.first().is_some_and(|a| a == "-v" || a == "-V") {
-                    return Ok(self.type_of(&rest, io, true));
+                    return Ok(self.type_of(&rest, io, 1));
                 }
                 if rest.is_empty() {
                     return Ok(0);
@@ -271,7 +271,8 @@ impl Shell {
                     Err(s) => s,
                 }
             }
-            "type" | "which" => self.type_of(args, io, name == "which"),
+            "type" => self.type_of(args, io, 0),
+            "which" => self.type_of(args, io, 2),
             "env" => self.env_builtin(args, io),
             "wait" => {
                 for pid in std::mem::take(&mut self.jobs) {
@@ -352,39 +353,26 @@ impl Shell {
         }
     }
 
-    fn type_of(&mut self, args: &[String], io: &Io, short: bool) -> i32 {
+    /// `type` (`kind` 0), `command -v` (1) and `which` (2): how each name would run.
+    fn type_of(&mut self, args: &[String], io: &Io, kind: u8) -> i32 {
         let mut st = 0;
         for a in args.iter().filter(|a| !a.starts_with('-')) {
-            let line = if self.funcs.contains_key(a) {
-                if short {
-                    a.clone()
-                } else {
-                    format!("{a} is a function")
-                }
-            } else if is_builtin(a)
-                && !(short && rcabox_proto::TOOLS.contains(&a.as_str()) && args.first().is_none())
-            {
-                if short {
-                    if io.get(1).is_some() && a == "which" {
-                        format!("/usr/bin/{a}")
-                    } else {
-                        a.clone()
+            let tool = rcabox_proto::TOOLS.contains(&a.as_str());
+            let shell = self.funcs.contains_key(a) || is_builtin(a);
+            let line = match kind {
+                2 if tool => format!("/usr/bin/{a}"),
+                1 if shell => a.clone(),
+                1 if tool => format!("/usr/bin/{a}"),
+                0 if self.funcs.contains_key(a) => format!("{a} is a function"),
+                0 if is_builtin(a) => format!("{a} is a shell builtin"),
+                0 if tool => format!("{a} is /usr/bin/{a}"),
+                _ => {
+                    st = 1;
+                    if kind == 0 {
+                        io.err(&format!("bash: type: {a}: not found\n"));
                     }
-                } else {
-                    format!("{a} is a shell builtin")
+                    continue;
                 }
-            } else if rcabox_proto::TOOLS.contains(&a.as_str()) {
-                if short {
-                    format!("/usr/bin/{a}")
-                } else {
-                    format!("{a} is /usr/bin/{a}")
-                }
-            } else {
-                st = 1;
-                if !short {
-                    io.err(&format!("bash: type: {a}: not found\n"));
-                }
-                continue;
             };
             io.out(format!("{line}\n").as_bytes());
         }
@@ -461,10 +449,12 @@ impl Shell {
                     && !self.locals.is_empty())
             {
                 let old = self.vars.get(&n).cloned();
-                if let Some(frame) = self.locals.last_mut() {
-                    if !frame.iter().any(|(k, _)| *k == n) {
-                        frame.push((n.clone(), old));
-                    }
+                if let Some(frame) = self
+                    .locals
+                    .last_mut()
+                    .filter(|f| !f.iter().any(|(k, _)| *k == n))
+                {
+                    frame.push((n.clone(), old));
                 }
                 if v.is_none() {
                     self.vars.insert(

@@ -909,13 +909,11 @@ fn replace(s: &str, pat: &str, rep: &str, kind: &word::SubstringMatchKind) -> St
             let mut i = 0;
             let mut done = false;
             while i < s.len() {
-                if !done {
-                    if let Some(e) = longest_at(i).filter(|e| *e > i) {
-                        out.push_str(rep);
-                        i = e;
-                        done = !all;
-                        continue;
-                    }
+                if let Some(e) = longest_at(i).filter(|e| !done && *e > i) {
+                    out.push_str(rep);
+                    i = e;
+                    done = !all;
+                    continue;
                 }
                 let c = s[i..].chars().next().unwrap_or(' ');
                 out.push(c);

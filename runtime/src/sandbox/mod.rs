@@ -332,7 +332,7 @@ impl Session {
             stdout_truncated: o.truncated,
             stderr_truncated: e.truncated,
             error_kind: stopped.or(soft),
-            duration_ms: start.elapsed().as_secs_f64() * 1000.0,
+            duration_ms: (start.elapsed().as_secs_f64() * 1e6).round() / 1e3,
         }
     }
 }

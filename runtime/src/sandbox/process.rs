@@ -330,10 +330,8 @@ fn status_of(e: &wasmtime::Error, ctx: &CommandCtx) -> i32 {
     if ctx.cancel.is_set() {
         return STATUS_KILLED;
     }
-    if let Some(trap) = e.downcast_ref::<wasmtime::Trap>() {
-        if *trap == wasmtime::Trap::StackOverflow {
-            ctx.soft_error(ErrorKind::MemoryLimit);
-        }
+    if e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::StackOverflow) {
+        ctx.soft_error(ErrorKind::MemoryLimit);
     }
     STATUS_TRAPPED
 }

@@ -17,10 +17,12 @@ pub fn capture_time_ns(dir: &Path) -> u64 {
         };
         for e in rd.flatten() {
             let name = e.file_name();
-            if let Some(t) = name.to_str().and_then(alert_file_time) {
-                if newest.is_none_or(|n| t > n) {
-                    newest = Some(t);
-                }
+            if let Some(t) = name
+                .to_str()
+                .and_then(alert_file_time)
+                .filter(|t| newest.is_none_or(|n| *t > n))
+            {
+                newest = Some(t);
             }
         }
     }

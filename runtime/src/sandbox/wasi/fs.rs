@@ -354,7 +354,7 @@ macro_rules! wrap {
     ($linker:ident, $name:literal, |$c:ident $(, $a:ident : $t:ty)*| $body:expr) => {
         $linker.func_wrap(P1, $name, |mut $c: Caller<'_, ProcState> $(, $a: $t)*| -> Result<i32> {
             let $c = &mut $c;
-            ret((|| -> R { $body })())
+            ret(|| -> R { $body })
         })?;
     };
 }
@@ -497,11 +497,11 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
             P1,
             name,
             |mut c: Caller<'_, ProcState>, fd: i32| -> Result<i32> {
-                ret((|| -> R {
+                ret(|| -> R {
                     let (_, st) = split(&mut c)?;
                     st.spec.fds.get(fd as u32)?;
                     Ok(())
-                })())
+                })
             },
         )?;
     }

@@ -44,7 +44,7 @@ pub fn base_fds() -> FdTable {
 
 fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
     let (mem, st) = split(c)?;
-    if len < 0 || len > 64 << 20 {
+    if !(0..=64 << 20).contains(&len) {
         return Err(Errno::Inval.into());
     }
     let req = SpawnRequest::decode(slice(mem, req, len)?).map_err(|_| Errno::Inval)?;
@@ -97,16 +97,16 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
         m,
         "spawn",
         |mut c: Caller<'_, ProcState>, req: i32, len: i32, out: i32| {
-            ret(spawn(&mut c, req, len, out))
+            ret(|| spawn(&mut c, req, len, out))
         },
     )?;
     l.func_wrap(
         m,
         "wait",
-        |mut c: Caller<'_, ProcState>, pid: i32, out: i32| ret(wait(&mut c, pid, out)),
+        |mut c: Caller<'_, ProcState>, pid: i32, out: i32| ret(|| wait(&mut c, pid, out)),
     )?;
     l.func_wrap(m, "pipe", |mut c: Caller<'_, ProcState>, out: i32| {
-        ret((|| {
+        ret(|| {
             let (mem, st) = split(&mut c)?;
             let (r, w) = pipe();
             let rfd = st
@@ -119,25 +119,25 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
                 .insert(OpenFile::new(Backing::PipeWrite(w), false, true))?;
             write_u32(mem, out, rfd)?;
             write_u32(mem, out + 4, wfd)
-        })())
+        })
     })?;
     l.func_wrap(
         m,
         "dup",
         |mut c: Caller<'_, ProcState>, fd: i32, out: i32| {
-            ret((|| {
+            ret(|| {
                 let (mem, st) = split(&mut c)?;
                 let f = st.spec.fds.get(fd as u32)?.clone();
                 let new = st.spec.fds.insert(f)?;
                 write_u32(mem, out, new)
-            })())
+            })
         },
     )?;
     l.func_wrap(
         m,
         "memfd",
         |mut c: Caller<'_, ProcState>, data: i32, len: i32, out: i32| {
-            ret((|| {
+            ret(|| {
                 let (mem, st) = split(&mut c)?;
                 let bytes = slice(mem, data, len)?.to_vec();
                 let fd = st
@@ -145,7 +145,7 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
                     .fds
                     .insert(OpenFile::new(Backing::Bytes(bytes), true, false))?;
                 write_u32(mem, out, fd)
-            })())
+            })
         },
     )?;
     l.func_wrap(

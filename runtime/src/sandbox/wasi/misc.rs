@@ -135,85 +135,85 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
         P1,
         "args_sizes_get",
         |mut c: Caller<'_, ProcState>, count: i32, size: i32| {
-            ret((|| {
+            ret(|| {
                 let (mem, st) = split(&mut c)?;
                 sizes(mem, &st.spec.argv, count, size)
-            })())
+            })
         },
     )?;
     l.func_wrap(
         P1,
         "args_get",
         |mut c: Caller<'_, ProcState>, ptrs: i32, buf: i32| {
-            ret((|| {
+            ret(|| {
                 let (mem, st) = split(&mut c)?;
                 write_strings(mem, &st.spec.argv, ptrs, buf)
-            })())
+            })
         },
     )?;
     l.func_wrap(
         P1,
         "environ_sizes_get",
         |mut c: Caller<'_, ProcState>, count: i32, size: i32| {
-            ret((|| {
+            ret(|| {
                 let (mem, st) = split(&mut c)?;
                 sizes(mem, &st.spec.env, count, size)
-            })())
+            })
         },
     )?;
     l.func_wrap(
         P1,
         "environ_get",
         |mut c: Caller<'_, ProcState>, ptrs: i32, buf: i32| {
-            ret((|| {
+            ret(|| {
                 let (mem, st) = split(&mut c)?;
                 write_strings(mem, &st.spec.env, ptrs, buf)
-            })())
+            })
         },
     )?;
     l.func_wrap(
         P1,
         "clock_res_get",
         |mut c: Caller<'_, ProcState>, id: i32, out: i32| {
-            ret((|| {
+            ret(|| {
                 let (mem, _) = split(&mut c)?;
                 if !(0..=3).contains(&id) {
                     return Err(Errno::Inval.into());
                 }
                 write_u64(mem, out, CLOCK_STEP)
-            })())
+            })
         },
     )?;
     l.func_wrap(
         P1,
         "clock_time_get",
         |mut c: Caller<'_, ProcState>, id: i32, _precision: i64, out: i32| {
-            ret((|| {
+            ret(|| {
                 let (mem, st) = split(&mut c)?;
                 let t = clock(st, id)?;
                 write_u64(mem, out, t)
-            })())
+            })
         },
     )?;
     l.func_wrap(
         P1,
         "random_get",
         |mut c: Caller<'_, ProcState>, buf: i32, len: i32| {
-            ret((|| {
+            ret(|| {
                 let (mem, st) = split(&mut c)?;
                 for chunk in slice_mut(mem, buf, len)?.chunks_mut(8) {
                     st.rng = splitmix(st.rng);
                     chunk.copy_from_slice(&st.rng.to_le_bytes()[..chunk.len()]);
                 }
                 Ok(())
-            })())
+            })
         },
     )?;
     l.func_wrap(
         P1,
         "poll_oneoff",
         |mut c: Caller<'_, ProcState>, i: i32, o: i32, n: i32, ne: i32| {
-            ret(poll_oneoff(&mut c, i, o, n, ne))
+            ret(|| poll_oneoff(&mut c, i, o, n, ne))
         },
     )?;
     l.func_wrap(P1, "sched_yield", || -> Result<i32> {

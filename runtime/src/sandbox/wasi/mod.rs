@@ -42,9 +42,9 @@ impl From<wasmtime::Error> for Fail {
 
 pub(crate) type R<T = ()> = std::result::Result<T, Fail>;
 
-/// Turns an outcome into the `i32` errno the ABI returns.
-pub(crate) fn ret(r: R) -> Result<i32> {
-    match r {
+/// Runs a call and turns its outcome into the `i32` errno the ABI returns.
+pub(crate) fn ret(f: impl FnOnce() -> R) -> Result<i32> {
+    match f() {
         Ok(()) => Ok(0),
         Err(Fail::Errno(e)) => Ok(e as i32),
         Err(Fail::Trap(t)) => Err(t),
@@ -101,7 +101,7 @@ pub(crate) fn read_str(mem: &[u8], ptr: i32, len: i32) -> R<String> {
 
 /// The iovec list at `iovs`: `(ptr, len)` pairs.
 pub(crate) fn iovecs(mem: &[u8], iovs: i32, n: i32) -> R<Vec<(i32, i32)>> {
-    if n < 0 || n > 1024 {
+    if !(0..=1024).contains(&n) {
         return Err(Errno::Inval.into());
     }
     (0..n)

@@ -1,0 +1,146 @@
+//! `rcabox exec` as external checks use it: streams, exit status, `--json` fields, errors.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn rcabox() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_rcabox"))
+}
+
+fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+/// A snapshot made by the shared generator, as the check does.
+fn compat_snapshot() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let st = Command::new("python3")
+        .arg(shared().join("compat/make_snapshot.py"))
+        .arg(dir.path().join("s"))
+        .status()
+        .expect("python3 runs ../shared/compat/make_snapshot.py");
+    assert!(st.success());
+    dir
+}
+
+#[test]
+fn exec_matches_gnu_bytes_and_status() {
+    let d = compat_snapshot();
+    let snap = d.path().join("s");
+    for cmd in [
+        "grep -c ERROR otel_logs_raw.tsv | cat",
+        "cut -f8 otel_logs_raw.tsv | sort | uniq -c | sort -rn | head -3",
+        "grep -q nothing-like-this otel_logs_raw.tsv",
+    ] {
+        let ours = rcabox()
+            .args(["exec", "--snapshot"])
+            .arg(&snap)
+            .arg(cmd)
+            .output()
+            .expect("rcabox runs");
+        let gnu = Command::new("bash")
+            .arg("-c")
+            .arg(cmd)
+            .current_dir(&snap)
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .expect("bash runs");
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&gnu.stdout),
+            "{cmd}"
+        );
+        assert_eq!(ours.status.code(), gnu.status.code(), "{cmd}");
+    }
+}
+
+#[test]
+fn exec_json_has_the_contract_fields() {
+    let d = compat_snapshot();
+    let o = rcabox()
+        .args(["exec", "--json", "--max-output", "100", "--snapshot"])
+        .arg(d.path().join("s"))
+        .arg("seq 1 1000; echo oops >&2; exit 3")
+        .output()
+        .expect("rcabox runs");
+    assert_eq!(o.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON object");
+    for k in [
+        "exit_code",
+        "stdout",
+        "stderr",
+        "stdout_truncated",
+        "stderr_truncated",
+        "error_kind",
+        "duration_ms",
+    ] {
+        assert!(v.get(k).is_some(), "missing {k} in {v}");
+    }
+    assert_eq!(v["exit_code"], 3);
+    assert_eq!(v["stderr"], "oops\n");
+    assert_eq!(v["stdout_truncated"], true);
+    assert_eq!(v["error_kind"], "output_limit");
+    assert!(
+        v["stdout"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("1\n2\n") && s.ends_with("999\n1000\n"))
+    );
+}
+
+#[test]
+fn timeout_flag_and_exit_status() {
+    let d = compat_snapshot();
+    let o = rcabox()
+        .args(["exec", "--timeout", "0.5", "--json", "--snapshot"])
+        .arg(d.path().join("s"))
+        .arg("while :; do :; done")
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["error_kind"], "timeout");
+    assert_eq!(o.status.code(), Some(124));
+}
+
+#[test]
+fn bad_invocations_explain_themselves() {
+    let o = rcabox()
+        .args(["exec", "--snapshot", "/no/such/dir", "ls"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("/no/such/dir") && e.contains("--snapshot"),
+        "{e}"
+    );
+    let o = rcabox()
+        .args(["exec", "--timeout", "-1", "--snapshot", "."])
+        .arg("ls")
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn workspace_flag_persists_between_invocations() {
+    let d = compat_snapshot();
+    let ws = d.path().join("ws");
+    let run = |cmd: &str| {
+        rcabox()
+            .args(["exec", "--snapshot"])
+            .arg(d.path().join("s"))
+            .arg("--workspace")
+            .arg(&ws)
+            .arg(cmd)
+            .output()
+            .expect("runs")
+    };
+    assert!(
+        run("grep -c ERROR otel_logs_raw.tsv > /workspace/count")
+            .status
+            .success()
+    );
+    let o = run("cat /workspace/count");
+    assert!(!o.stdout.is_empty());
+    assert!(ws.join("count").exists());
+}

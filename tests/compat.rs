@@ -1,0 +1,43 @@
+//! The shell-compatibility corpus: every command through `rcabox exec` and through GNU bash,
+//! compared byte for byte by `../shared/compat/run`. Needs python3 and the reference tools
+//! (`.ci/run` installs them).
+
+use std::path::Path;
+use std::process::Command;
+
+fn run_corpus(commands: Option<&Path>, min_rate: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let runner = root.join("../shared/compat/run");
+    assert!(
+        runner.exists(),
+        "{} is missing: the compatibility corpus lives in ../shared beside the repo",
+        runner.display()
+    );
+    let report = std::env::temp_dir().join(format!("rcabox-compat-{}.md", std::process::id()));
+    let mut cmd = Command::new("python3");
+    cmd.arg(&runner)
+        .args([
+            "--rcabox",
+            env!("CARGO_BIN_EXE_rcabox"),
+            "--min-pass-rate",
+            min_rate,
+            "--report",
+        ])
+        .arg(&report);
+    if let Some(c) = commands {
+        cmd.arg("--commands").arg(c);
+    }
+    let o = cmd.output().expect("python3 runs the compat runner");
+    let text = String::from_utf8_lossy(&o.stdout);
+    println!("{text}");
+    assert!(
+        o.status.success(),
+        "pass rate below {min_rate}:\n{text}\n{}",
+        std::fs::read_to_string(&report).unwrap_or_default()
+    );
+}
+
+#[test]
+fn shared_corpus() {
+    run_corpus(None, "0.98");
+}
