@@ -14,32 +14,54 @@ use rcabox_runtime::sandbox::{Runtime, Session, SessionConfig};
 fn stats(mut v: Vec<Duration>) -> (f64, f64) {
     v.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    (ms(v[v.len() / 2]), ms(v[(v.len() * 9 / 10).min(v.len() - 1)]))
+    (
+        ms(v[v.len() / 2]),
+        ms(v[(v.len() * 9 / 10).min(v.len() - 1)]),
+    )
 }
 
 fn write_fixture(dir: &Path, mb: usize) {
     use std::io::Write;
-    let mut f = std::io::BufWriter::new(std::fs::File::create(dir.join("big.tsv")).expect("create"));
+    let mut f =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("big.tsv")).expect("create"));
     let mut i = 0u64;
     let mut written = 0;
     while written < mb << 20 {
         let sev = if i % 13 == 0 { "ERROR" } else { "INFO" };
-        let line = format!("2025-12-15 17:{:02}:{:02}.000\t{sev}\tsvc{}\tmessage number {i} with some padding text\n", i % 60, i % 60, i % 17);
+        let line = format!(
+            "2025-12-15 17:{:02}:{:02}.000\t{sev}\tsvc{}\tmessage number {i} with some padding text\n",
+            i % 60,
+            i % 60,
+            i % 17
+        );
         written += line.len();
         f.write_all(line.as_bytes()).expect("write");
         i += 1;
     }
-    std::fs::write(dir.join("small.json"), r#"[{"labels":{"alertname":"RequestErrorRate","service_name":"checkout"}}]"#).expect("write");
+    std::fs::write(
+        dir.join("small.json"),
+        r#"[{"labels":{"alertname":"RequestErrorRate","service_name":"checkout"}}]"#,
+    )
+    .expect("write");
 }
 
 fn main() {
-    let iters: usize = std::env::var("RCABOX_BENCH_ITERS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
-    let mb: usize = std::env::var("RCABOX_BENCH_MB").ok().and_then(|s| s.parse().ok()).unwrap_or(100);
+    let iters: usize = std::env::var("RCABOX_BENCH_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let mb: usize = std::env::var("RCABOX_BENCH_MB")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100);
     let dir = tempfile::tempdir().expect("tempdir");
     write_fixture(dir.path(), mb);
     let t0 = Instant::now();
     let rt = Runtime::shared().expect("runtime");
-    eprintln!("runtime ready in {:.1} ms (module cache)", t0.elapsed().as_secs_f64() * 1e3);
+    eprintln!(
+        "runtime ready in {:.1} ms (module cache)",
+        t0.elapsed().as_secs_f64() * 1e3
+    );
     let mut s = Session::new(rt, SessionConfig::for_snapshot(dir.path())).expect("session");
     let cmds = [
         "true",
@@ -48,27 +70,46 @@ fn main() {
         "cat big.tsv | head -5",
         "cut -f3 big.tsv | sort | uniq -c | sort -rn | head -3",
     ];
-    println!("{:<55} {:>12} {:>12} {:>12} {:>12} {:>8}", "command", "rcabox p50", "rcabox p90", "bash p50", "bash p90", "ratio");
+    println!(
+        "{:<55} {:>12} {:>12} {:>12} {:>12} {:>8}",
+        "command", "rcabox p50", "rcabox p90", "bash p50", "bash p90", "ratio"
+    );
     for cmd in cmds {
-        let few = if cmd.contains("sort") || cmd.contains("grep") { iters.min(5) } else { iters };
+        let few = if cmd.contains("sort") || cmd.contains("grep") {
+            iters.min(5)
+        } else {
+            iters
+        };
         let sandbox: Vec<Duration> = (0..few)
             .map(|_| {
                 let t = Instant::now();
                 let r = s.run(cmd);
-                assert!(r.exit_code == 0, "{cmd}: {}", String::from_utf8_lossy(&r.stderr));
+                assert!(
+                    r.exit_code == 0,
+                    "{cmd}: {}",
+                    String::from_utf8_lossy(&r.stderr)
+                );
                 t.elapsed()
             })
             .collect();
         let native: Vec<Duration> = (0..few)
             .map(|_| {
                 let t = Instant::now();
-                let o = Command::new("bash").arg("-c").arg(cmd).current_dir(dir.path()).output().expect("bash");
+                let o = Command::new("bash")
+                    .arg("-c")
+                    .arg(cmd)
+                    .current_dir(dir.path())
+                    .output()
+                    .expect("bash");
                 assert!(o.status.success());
                 t.elapsed()
             })
             .collect();
         let (sp50, sp90) = stats(sandbox);
         let (np50, np90) = stats(native);
-        println!("{cmd:<55} {sp50:>10.2}ms {sp90:>10.2}ms {np50:>10.2}ms {np90:>10.2}ms {:>7.2}x", sp50 / np50);
+        println!(
+            "{cmd:<55} {sp50:>10.2}ms {sp90:>10.2}ms {np50:>10.2}ms {np90:>10.2}ms {:>7.2}x",
+            sp50 / np50
+        );
     }
 }

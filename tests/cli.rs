@@ -144,3 +144,30 @@ fn workspace_flag_persists_between_invocations() {
     assert!(!o.stdout.is_empty());
     assert!(ws.join("count").exists());
 }
+
+#[test]
+fn shell_keeps_one_session_across_commands() {
+    use std::io::Write;
+    let d = compat_snapshot();
+    let mut child = rcabox()
+        .args(["shell", "--snapshot"])
+        .arg(d.path().join("s"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("rcabox shell starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"echo first > /workspace/a\ncat /workspace/a; false\nexit\n")
+        .expect("write");
+    let o = child.wait_with_output().expect("shell ends");
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("first\n"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
