@@ -27,7 +27,11 @@ fn write_fixture(dir: &Path, mb: usize) {
     let mut i = 0u64;
     let mut written = 0;
     while written < mb << 20 {
-        let sev = if i % 13 == 0 { "ERROR" } else { "INFO" };
+        let sev = if i.is_multiple_of(13) {
+            "ERROR"
+        } else {
+            "INFO"
+        };
         let line = format!(
             "2025-12-15 17:{:02}:{:02}.000\t{sev}\tsvc{}\tmessage number {i} with some padding text\n",
             i % 60,

@@ -53,7 +53,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let mut fs = None;
-    let mut vars = Vec::new();
+    let mut vars: Vec<(String, String)> = Vec::new();
     let mut source = None;
     let mut operands = Vec::new();
     let mut i = 0;
@@ -130,6 +130,28 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let Some(source) = source else {
         eprintln!("usage: awk [POSIX or GNU style options] -f progfile [--] file ...");
         return 2;
+    };
+    // awk-rs's set_variable reaches user variables only; FS, OFS and the other special
+    // variables are set by a BEGIN rule placed before the program's own.
+    let special = ["FS", "OFS", "ORS", "RS", "SUBSEP", "OFMT", "CONVFMT"];
+    let (spec_vars, user_vars): (Vec<_>, Vec<_>) = vars
+        .iter()
+        .cloned()
+        .partition(|(n, _)| special.contains(&n.as_str()));
+    let mut vars = user_vars;
+    let source = if spec_vars.is_empty() {
+        source
+    } else {
+        let lit = |v: &str| {
+            v.replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n")
+        };
+        let sets: Vec<String> = spec_vars
+            .iter()
+            .map(|(n, v)| format!("{n} = \"{}\"", lit(v)))
+            .collect();
+        format!("BEGIN {{ {} }}\n{source}", sets.join("; "))
     };
     let program = match Lexer::new(&source)
         .tokenize()

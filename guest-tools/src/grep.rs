@@ -709,9 +709,18 @@ fn run(o: Opts) -> i32 {
             let name = label(t);
             let mut sink = p.sink_with_path(&m, &name);
             let r = search(&mut searcher, &m, t, &mut sink);
-            matched |= sink.has_match();
-            if report(&o, t, r) {
-                errors = true;
+            let hit = sink.has_match();
+            matched |= hit;
+            let failed = report(&o, t, r);
+            errors |= failed;
+            // grep-printer prints no line for a file without matches; GNU grep -c prints 0.
+            if kind == SummaryKind::Count && !hit && !failed {
+                let line = if with_name {
+                    format!("{name}:0\n")
+                } else {
+                    "0\n".to_string()
+                };
+                let _ = p.get_mut().write_all(line.as_bytes());
             }
             if o.quiet && matched {
                 break;

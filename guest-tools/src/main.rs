@@ -6,6 +6,7 @@
 //! ripgrep's crates and the jq front end on jaq.
 
 mod awk;
+mod column;
 mod diff;
 mod find;
 mod grep;
@@ -69,6 +70,7 @@ pub fn run(name: &str, args: Vec<OsString>) -> i32 {
         "sed" => sed::sed::uumain(args.into_iter()),
         "awk" | "gawk" => awk::main(args),
         "xargs" => xargs::main(args),
+        "column" => column::main(args),
         "diff" => diff::diff_main(),
         "cmp" => diff::cmp_main(),
         "find" => find::main(args),

@@ -179,6 +179,7 @@ pub const TOOLS: &[&str] = &[
     "cat",
     "cksum",
     "cmp",
+    "column",
     "comm",
     "cp",
     "cut",

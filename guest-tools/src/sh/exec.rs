@@ -562,11 +562,31 @@ impl Shell {
             io.err(&format!("+ {}\n", argv.join(" ")));
         }
         let name = argv[0].clone();
-        if let Some(f) = self.funcs.get(&name).cloned() {
-            return self.call_function(&f, &argv, &io2);
-        }
-        if super::builtins::is_builtin(&name) {
-            let st = self.builtin(&argv, &io2)?;
+        let func = self.funcs.get(&name).cloned();
+        if func.is_some() || super::builtins::is_builtin(&name) {
+            // `IFS=, read a b` and `X=1 f`: the assignments hold for this command only.
+            let saved: Vec<(String, Option<super::state::Var>)> = env
+                .iter()
+                .map(|(k, _)| (k.clone(), self.vars.get(k).cloned()))
+                .collect();
+            for (k, v) in &env {
+                self.set_var(k, v);
+            }
+            let r = match &func {
+                Some(f) => self.call_function(f, &argv, &io2),
+                None => self.builtin(&argv, &io2),
+            };
+            for (k, old) in saved {
+                match old {
+                    Some(v) => {
+                        self.vars.insert(k, v);
+                    }
+                    None => {
+                        self.vars.remove(&k);
+                    }
+                }
+            }
+            let st = r?;
             return self.finish(st);
         }
         let st = match self.spawn_program(&argv, &io2, env) {
