@@ -8,13 +8,16 @@
 mod awk;
 mod column;
 mod diff;
+mod du;
 mod find;
 mod grep;
+mod gz;
 mod jq;
 mod rev;
 mod sh;
 mod sys;
 mod xargs;
+mod xxd;
 
 use std::ffi::OsString;
 
@@ -71,6 +74,9 @@ pub fn run(name: &str, args: Vec<OsString>) -> i32 {
         "awk" | "gawk" => awk::main(args),
         "xargs" => xargs::main(args),
         "column" => column::main(args),
+        "du" => du::main(args),
+        "xxd" => xxd::main(args),
+        "gzip" | "gunzip" | "zcat" => gz::main(name, args),
         "diff" => diff::diff_main(),
         "cmp" => diff::cmp_main(),
         "find" => find::main(args),

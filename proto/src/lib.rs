@@ -186,6 +186,7 @@ pub const TOOLS: &[&str] = &[
     "date",
     "diff",
     "dirname",
+    "du",
     "echo",
     "egrep",
     "env",
@@ -198,6 +199,8 @@ pub const TOOLS: &[&str] = &[
     "fold",
     "gawk",
     "grep",
+    "gunzip",
+    "gzip",
     "head",
     "join",
     "jq",
@@ -246,7 +249,9 @@ pub const TOOLS: &[&str] = &[
     "uniq",
     "wc",
     "xargs",
+    "xxd",
     "yes",
+    "zcat",
 ];
 
 #[cfg(test)]
