@@ -47,11 +47,7 @@ fn is_assignment(a: &str) -> Option<(&str, &str)> {
 
 /// Entry point.
 pub fn main(args: Vec<OsString>) -> i32 {
-    let args: Vec<String> = args
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::sys::utf8_args(args);
     let mut fs = None;
     let mut vars: Vec<(String, String)> = Vec::new();
     let mut source = None;

@@ -6,11 +6,7 @@ use std::io::{Read, Write};
 
 /// Entry point.
 pub fn main(args: Vec<OsString>) -> i32 {
-    let args: Vec<String> = args
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::sys::utf8_args(args);
     let (mut table, mut seps, mut out_sep, mut files) =
         (false, " \t".to_string(), "  ".to_string(), Vec::new());
     let mut width: usize = std::env::var("COLUMNS")

@@ -78,14 +78,7 @@ fn walk(o: &Opts, path: &str, depth: usize, out: &mut impl Write, status: &mut i
         return u;
     }
     let mut total = usage(4096, o.apparent);
-    let mut names: Vec<String> = std::fs::read_dir(path)
-        .map(|rd| {
-            rd.flatten()
-                .filter_map(|e| e.file_name().into_string().ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
+    let names = crate::sys::sorted_names(path).unwrap_or_default();
     for n in names {
         let child = if path.ends_with('/') {
             format!("{path}{n}")
@@ -102,11 +95,7 @@ fn walk(o: &Opts, path: &str, depth: usize, out: &mut impl Write, status: &mut i
 
 /// Entry point.
 pub fn main(args: Vec<OsString>) -> i32 {
-    let args: Vec<String> = args
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::sys::utf8_args(args);
     let mut o = Opts {
         summarize: false,
         all: false,

@@ -8,7 +8,7 @@
 use std::ffi::OsString;
 use std::path::Path;
 
-use crate::sys::{self, SpawnRequest};
+use crate::sys;
 
 #[derive(Debug, Clone)]
 enum E {
@@ -244,33 +244,9 @@ struct Walk {
 
 fn run_cmd(argv: &[String], out: &mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> i32 {
     use std::io::Write;
+    // What find printed so far must come before the command's own output.
     let _ = out.flush();
-    let name = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
-    if !rcabox_proto::TOOLS.contains(&name.as_str()) {
-        eprintln!("find: '{}': No such file or directory", argv[0]);
-        return 1;
-    }
-    let mut args: Vec<Vec<u8>> = argv.iter().map(|a| a.clone().into_bytes()).collect();
-    args[0] = name.into_bytes();
-    let req = SpawnRequest {
-        argv: args,
-        env: std::env::vars()
-            .map(|(k, v)| format!("{k}={v}").into_bytes())
-            .collect(),
-        cwd: std::env::current_dir()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| "/".into())
-            .into_bytes(),
-        fds: vec![(0, 0), (1, 1), (2, 2)],
-        state: Vec::new(),
-    };
-    match sys::spawn(&req) {
-        Ok(pid) => sys::wait(pid),
-        Err(e) => {
-            eprintln!("find: {}: {}", argv[0], e.message());
-            1
-        }
-    }
+    sys::run_tool("find", argv, vec![(0, 0), (1, 1), (2, 2)])
 }
 
 fn printf(fmt: &str, path: &str, depth: usize, start: &str, m: &std::fs::Metadata) -> String {
@@ -465,18 +441,14 @@ impl Walk {
         if !m.is_dir() || prune || max.is_some_and(|x| depth >= x) {
             return;
         }
-        let mut names: Vec<String> = match std::fs::read_dir(path) {
-            Ok(rd) => rd
-                .flatten()
-                .filter_map(|d| d.file_name().into_string().ok())
-                .collect(),
+        let names = match crate::sys::sorted_names(path) {
+            Ok(n) => n,
             Err(err) => {
                 eprintln!("find: '{path}': {}", crate::grep::io_message(&err));
                 self.status = 1;
                 return;
             }
         };
-        names.sort();
         for n in names {
             let child = if path.ends_with('/') {
                 format!("{path}{n}")
@@ -490,11 +462,7 @@ impl Walk {
 
 /// Entry point.
 pub fn main(args: Vec<OsString>) -> i32 {
-    let args: Vec<String> = args
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::sys::utf8_args(args);
     let split = args
         .iter()
         .position(|a| a.starts_with('-') && a.len() > 1 || a == "(" || a == "!")

@@ -52,11 +52,7 @@ struct Opts {
 
 /// Entry point for `grep`, `egrep`, `fgrep` and `rg`.
 pub fn main(name: &str, args: Vec<OsString>) -> i32 {
-    let args: Vec<String> = args
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::sys::utf8_args(args);
     let parsed = if name == "rg" {
         parse_rg(&args)
     } else {
@@ -588,12 +584,9 @@ fn collect(o: &Opts, path: &str, top: bool, out: &mut Vec<String>, errors: &mut 
         {
             return;
         }
-        let Ok(rd) = std::fs::read_dir(p) else { return };
-        let mut names: Vec<String> = rd
-            .flatten()
-            .filter_map(|e| e.file_name().into_string().ok())
-            .collect();
-        names.sort();
+        let Ok(names) = crate::sys::sorted_names(p) else {
+            return;
+        };
         for n in names {
             let child = if path == "." && o.prog == "grep" && top && o.files.is_empty() {
                 n.clone()

@@ -9,11 +9,7 @@ use flate2::write::GzEncoder;
 
 /// Entry point; `name` picks the default mode.
 pub fn main(name: &str, args: Vec<OsString>) -> i32 {
-    let args: Vec<String> = args
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::sys::utf8_args(args);
     let (mut decompress, mut stdout, mut keep, mut level) =
         (name != "gzip", name == "zcat", false, 6u32);
     let mut files = Vec::new();

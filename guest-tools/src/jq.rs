@@ -146,11 +146,7 @@ fn parse_args(args: &[String]) -> Result<Opts, String> {
 
 /// Entry point.
 pub fn main(args: Vec<OsString>) -> i32 {
-    let args: Vec<String> = args
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::sys::utf8_args(args);
     let o = match parse_args(&args) {
         Ok(o) => o,
         Err(e) => {

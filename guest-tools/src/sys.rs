@@ -122,3 +122,52 @@ pub fn close(fd: u32) {
     // SAFETY: the caller owns `fd` and never uses it again.
     drop(unsafe { File::from_raw_fd(fd as i32) });
 }
+
+/// A tool's arguments after `argv[0]`, as strings (invalid UTF-8 replaced).
+pub fn utf8_args(args: Vec<std::ffi::OsString>) -> Vec<String> {
+    args.into_iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Names in directory `path`, sorted, so no output depends on the host's listing order.
+pub fn sorted_names(path: impl AsRef<std::path::Path>) -> std::io::Result<Vec<String>> {
+    let mut names: Vec<String> = std::fs::read_dir(path)?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Runs tool `argv[0]` with this process's environment and directory and the descriptor map
+/// `fds`, and waits for it: `find -exec` and `xargs`. `who` prefixes error messages.
+pub fn run_tool(who: &str, argv: &[String], fds: Vec<(u32, u32)>) -> i32 {
+    let name = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+    if !rcabox_proto::TOOLS.contains(&name.as_str()) {
+        eprintln!("{who}: '{}': No such file or directory", argv[0]);
+        return 127;
+    }
+    let mut args: Vec<Vec<u8>> = argv.iter().map(|a| a.clone().into_bytes()).collect();
+    args[0] = name.into_bytes();
+    let req = SpawnRequest {
+        argv: args,
+        env: std::env::vars()
+            .map(|(k, v)| format!("{k}={v}").into_bytes())
+            .collect(),
+        cwd: std::env::current_dir()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| "/".into())
+            .into_bytes(),
+        fds,
+        state: Vec::new(),
+    };
+    match spawn(&req) {
+        Ok(pid) => wait(pid),
+        Err(e) => {
+            eprintln!("{who}: {}: {}", argv[0], e.message());
+            126
+        }
+    }
+}

@@ -6,7 +6,7 @@
 use std::ffi::OsString;
 use std::io::Read;
 
-use crate::sys::{self, SpawnRequest};
+use crate::sys;
 
 struct Opts {
     max_args: Option<usize>,
@@ -133,47 +133,19 @@ fn run_one(argv: &[String], trace: bool) -> i32 {
     if trace {
         eprintln!("{}", argv.join(" "));
     }
-    let name = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
-    if !rcabox_proto::TOOLS.contains(&name.as_str()) {
-        eprintln!("xargs: {}: No such file or directory", argv[0]);
-        return 127;
-    }
+    // GNU xargs gives the commands /dev/null as stdin: the input is xargs' own.
     let Ok(null) = std::fs::File::open("/dev/null") else {
         return 126;
     };
     let null_fd = std::os::fd::IntoRawFd::into_raw_fd(null) as u32;
-    let mut args: Vec<Vec<u8>> = argv.iter().map(|a| a.clone().into_bytes()).collect();
-    args[0] = name.into_bytes();
-    let req = SpawnRequest {
-        argv: args,
-        env: std::env::vars()
-            .map(|(k, v)| format!("{k}={v}").into_bytes())
-            .collect(),
-        cwd: std::env::current_dir()
-            .map(|p| p.to_string_lossy().into_owned())
-            .unwrap_or_else(|_| "/".into())
-            .into_bytes(),
-        fds: vec![(0, null_fd), (1, 1), (2, 2)],
-        state: Vec::new(),
-    };
-    let r = sys::spawn(&req);
+    let status = sys::run_tool("xargs", argv, vec![(0, null_fd), (1, 1), (2, 2)]);
     sys::close(null_fd);
-    match r {
-        Ok(pid) => sys::wait(pid),
-        Err(e) => {
-            eprintln!("xargs: {}: {}", argv[0], e.message());
-            126
-        }
-    }
+    status
 }
 
 /// Entry point.
 pub fn main(args: Vec<OsString>) -> i32 {
-    let args: Vec<String> = args
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::sys::utf8_args(args);
     let o = match parse(&args) {
         Ok(o) => o,
         Err(e) => {

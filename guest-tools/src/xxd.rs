@@ -5,11 +5,7 @@ use std::io::{Read, Write};
 
 /// Entry point.
 pub fn main(args: Vec<OsString>) -> i32 {
-    let args: Vec<String> = args
-        .into_iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    let args = crate::sys::utf8_args(args);
     let (mut plain, mut reverse, mut upper) = (false, false, false);
     let (mut cols, mut group, mut len, mut skip): (
         Option<usize>,

@@ -1036,14 +1036,9 @@ fn glob_paths(pat: &str) -> Vec<String> {
             let Some(re) = pattern_regex(comp) else {
                 continue;
             };
-            let Ok(rd) = std::fs::read_dir(&dir) else {
+            let Ok(names) = crate::sys::sorted_names(&dir) else {
                 continue;
             };
-            let mut names: Vec<String> = rd
-                .flatten()
-                .filter_map(|e| e.file_name().into_string().ok())
-                .collect();
-            names.sort();
             for n in names {
                 if n.starts_with('.') && !comp.starts_with('.') {
                     continue;
