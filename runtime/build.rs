@@ -3,7 +3,7 @@
 //! through rustup; when that is impossible the build stops with a message saying what to run.
 
 use std::env;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 const TARGET: &str = "wasm32-wasip1";
@@ -114,12 +114,7 @@ fn target_installed(rustc: &str) -> bool {
         .output()
         .ok()
         .filter(|o| o.status.success())
-        .map(|o| {
-            Path::new(String::from_utf8_lossy(&o.stdout).trim())
-                .join("libstd")
-                .exists()
-                || has_std(&o.stdout)
-        })
+        .map(|o| has_std(&o.stdout))
         .unwrap_or(false)
 }
 

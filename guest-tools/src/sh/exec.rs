@@ -67,7 +67,7 @@ impl Shell {
         let mut st = self.status;
         for ast::CompoundListItem(ao, sep) in &list.0 {
             if matches!(sep, ast::SeparatorOperator::Async) {
-                let pid = self.spawn_sub(ao.to_string(), io, true)?;
+                let pid = self.spawn_sub(ao.to_string(), io)?;
                 self.jobs.push(pid);
                 self.last_bg = Some(pid);
                 st = 0;
@@ -222,13 +222,12 @@ impl Shell {
                 };
             }
         }
-        self.spawn_sub(cmd.to_string(), io, false).ok()
+        self.spawn_sub(cmd.to_string(), io).ok()
     }
 
     /// Starts `source` in a subshell with this shell's state.
-    pub fn spawn_sub(&mut self, source: String, io: &Io, background: bool) -> Result<u32, Ctl> {
+    pub fn spawn_sub(&mut self, source: String, io: &Io) -> Result<u32, Ctl> {
         let fds: Vec<(u32, u32)> = io.0.iter().map(|(k, v)| (*k, *v)).collect();
-        let _ = background;
         let req = SpawnRequest {
             argv: vec![b"bash".to_vec()],
             env: self.env(),
@@ -244,7 +243,7 @@ impl Shell {
 
     /// Runs a subshell and returns its status.
     pub fn run_sub(&mut self, source: String, io: &Io) -> i32 {
-        match self.spawn_sub(source, io, false) {
+        match self.spawn_sub(source, io) {
             Ok(pid) => sys::wait(pid),
             Err(_) => 254,
         }
@@ -716,7 +715,7 @@ impl Shell {
             ast::ProcessSubstitutionKind::Write => (r, w, 0),
         };
         child_io.0.insert(child_fd, child_end);
-        let pid = self.spawn_sub(sub.list.to_string(), &child_io, true);
+        let pid = self.spawn_sub(sub.list.to_string(), &child_io);
         sys::close(child_end);
         let pid = pid.map_err(|_| "bash: fork failed\n".to_string())?;
         self.jobs.push(pid);

@@ -152,7 +152,7 @@ impl Shell {
         };
         let mut cio = io.clone();
         cio.0.insert(1, w);
-        let pid = self.spawn_sub(src.to_string(), &cio, false);
+        let pid = self.spawn_sub(src.to_string(), &cio);
         crate::sys::close(w);
         let mut data = Vec::new();
         let mut buf = vec![0u8; 65536];
@@ -313,18 +313,22 @@ impl Shell {
                 let use_default =
                     !set || (matches!(test_type, word::ParameterTestType::UnsetOrNull) && empty);
                 if use_default {
-                    let d = match default_value {
-                        Some(d) => self.expand_string(d, io)?,
-                        None => String::new(),
-                    };
-                    if let PE::AssignDefaultValues { .. } = e {
-                        self.set_var(&name_of(parameter), &d);
-                    }
+                    // Expanded once: a `$(cmd)` in the default runs once, and `:=` assigns
+                    // exactly the text that is substituted.
                     let frags = match default_value {
                         Some(dv) => self.frags(dv, io, quoted)?,
                         None => vec![],
                     };
-                    let _ = d;
+                    if let PE::AssignDefaultValues { .. } = e {
+                        let d: String = frags
+                            .iter()
+                            .map(|f| match f {
+                                Frag::Text { s, .. } => s.as_str(),
+                                Frag::Break => " ",
+                            })
+                            .collect();
+                        self.set_var(&name_of(parameter), &d);
+                    }
                     out.extend(frags.into_iter().map(|f| match f {
                         Frag::Text {
                             s,
