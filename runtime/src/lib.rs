@@ -13,7 +13,9 @@
 //!
 //! Nothing here knows about the command line; the `rcabox` binary adds that.
 
+pub mod answer;
 pub mod sandbox;
+pub mod score;
 pub mod snapshot;
 
 /// The guest tool module, built for `wasm32-wasip1` by this crate's build script.

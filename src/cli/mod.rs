@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand.
 
 mod exec;
+mod score;
 mod shell;
 
 use std::process::ExitCode;
@@ -21,6 +22,8 @@ enum Command {
     Exec(exec::ExecArgs),
     /// An interactive shell over one sandbox session.
     Shell(shell::ShellArgs),
+    /// Score an answer against a ground truth.
+    Score(score::ScoreArgs),
 }
 
 /// Runs the parsed command line.
@@ -28,5 +31,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Exec(a) => exec::run(a),
         Command::Shell(a) => shell::run(a),
+        Command::Score(a) => score::run(a),
     }
 }

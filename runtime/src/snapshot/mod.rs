@@ -1,5 +1,7 @@
 //! Snapshots: the incident data an agent investigates.
 
+pub mod groundtruth;
+
 use std::path::Path;
 
 use chrono::NaiveDateTime;

@@ -1,0 +1,167 @@
+//! ITBench-Evaluations-shaped results: `raw_results`, `statistics.per_incident`,
+//! `statistics.overall`, plus rcabox's headline fields.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::aggregate::{Stat, pass_at_k};
+use super::metrics::AnswerScore;
+
+/// One episode's outcome: question, repeat, score and cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct Trial {
+    /// Question (incident) id.
+    pub incident_id: String,
+    /// Repeat number, from 1.
+    pub trial: usize,
+    /// Whether the agent submitted an answer (not cut off at the turn cap or by an error).
+    pub answered: bool,
+    /// Model turns used.
+    pub turns: usize,
+    /// Input plus output tokens.
+    pub tokens: u64,
+    /// Cost in US dollars.
+    pub cost_usd: f64,
+    /// Wall time in milliseconds.
+    pub wall_ms: u64,
+    /// The score.
+    pub score: AnswerScore,
+}
+
+impl Trial {
+    /// Whether the trial found every root cause (the pass criterion of pass@k).
+    pub fn passed(&self) -> bool {
+        self.score.metrics.recall >= 1.0 && self.score.submitted > 0
+    }
+
+    /// Named numeric metrics, the unit that statistics are computed over.
+    fn values(&self) -> Vec<(String, f64)> {
+        let m = &self.score.metrics;
+        let mut v = vec![
+            ("all_recall_ap".to_string(), m.all_recall_ap),
+            ("precision".to_string(), m.precision),
+            ("recall".to_string(), m.recall),
+            ("f1".to_string(), m.f1),
+        ];
+        for a in &self.score.at_k {
+            let (k, mk) = (a.k, &a.metrics);
+            v.push((format!("all_recall_ap@{k}"), mk.all_recall_ap));
+            v.push((format!("precision@{k}"), mk.precision));
+            v.push((format!("recall@{k}"), mk.recall));
+            v.push((format!("f1@{k}"), mk.f1));
+        }
+        v.push(("turns".to_string(), self.turns as f64));
+        v.push(("tokens".to_string(), self.tokens as f64));
+        v.push(("cost_usd".to_string(), self.cost_usd));
+        v.push(("wall_s".to_string(), self.wall_ms as f64 / 1000.0));
+        v
+    }
+}
+
+/// Per-question statistics.
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    /// Each metric's mean and spread over the repeats.
+    pub metrics: BTreeMap<String, Stat>,
+    /// Repeats run.
+    pub trials: usize,
+    /// Repeats that found every root cause.
+    pub passed: usize,
+    /// pass@k for k = 1..trials.
+    pub pass_at_k: BTreeMap<String, f64>,
+}
+
+/// The results document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Results {
+    /// Mean all-recall AP over every question and repeat (the ITBench-AA headline).
+    pub all_recall_ap: f64,
+    /// Standard error of the headline over questions (per-question means).
+    pub all_recall_ap_std_error: f64,
+    /// Questions scored.
+    pub incidents: usize,
+    /// Trials scored.
+    pub trials: usize,
+    /// One entry per trial.
+    pub raw_results: Vec<Trial>,
+    /// Per question and overall statistics.
+    pub statistics: Statistics,
+}
+
+/// `statistics` of the results document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Statistics {
+    /// Keyed by question id.
+    pub per_incident: BTreeMap<String, Incident>,
+    /// Macro average over questions of each per-question mean (`std_error` over questions).
+    pub overall: BTreeMap<String, Stat>,
+}
+
+/// Aggregates trials.
+pub fn aggregate(mut trials: Vec<Trial>) -> Results {
+    trials.sort_by(|a, b| (&a.incident_id, a.trial).cmp(&(&b.incident_id, b.trial)));
+    let mut by_q: BTreeMap<String, Vec<&Trial>> = BTreeMap::new();
+    for t in &trials {
+        by_q.entry(t.incident_id.clone()).or_default().push(t);
+    }
+    let mut per_incident = BTreeMap::new();
+    for (q, ts) in &by_q {
+        let mut values: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        for t in ts {
+            for (k, v) in t.values() {
+                values.entry(k).or_default().push(v);
+            }
+        }
+        let n = ts.len();
+        let c = ts.iter().filter(|t| t.passed()).count();
+        per_incident.insert(
+            q.clone(),
+            Incident {
+                metrics: values
+                    .iter()
+                    .map(|(k, xs)| (k.clone(), Stat::of(xs)))
+                    .collect(),
+                trials: n,
+                passed: c,
+                pass_at_k: (1..=n)
+                    .filter_map(|k| pass_at_k(n, c, k).map(|p| (format!("pass@{k}"), p)))
+                    .collect(),
+            },
+        );
+    }
+    let mut means: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    for inc in per_incident.values() {
+        for (k, s) in &inc.metrics {
+            means.entry(k.clone()).or_default().push(s.mean);
+        }
+        for (k, p) in &inc.pass_at_k {
+            means.entry(k.clone()).or_default().push(*p);
+        }
+    }
+    // pass@k exists only where every question has k repeats, or the macro mean is skewed.
+    let overall: BTreeMap<String, Stat> = means
+        .iter()
+        .filter(|(_, xs)| xs.len() == per_incident.len())
+        .map(|(k, xs)| (k.clone(), Stat::of(xs)))
+        .collect();
+    let head = overall
+        .get("all_recall_ap")
+        .copied()
+        .unwrap_or(Stat::of(&[]));
+    let all: Vec<f64> = trials
+        .iter()
+        .map(|t| t.score.metrics.all_recall_ap)
+        .collect();
+    Results {
+        all_recall_ap: Stat::of(&all).mean,
+        all_recall_ap_std_error: head.std_error,
+        incidents: per_incident.len(),
+        trials: trials.len(),
+        raw_results: trials,
+        statistics: Statistics {
+            per_incident,
+            overall,
+        },
+    }
+}
