@@ -3,6 +3,7 @@
 mod exec;
 mod score;
 mod shell;
+mod snapshot;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,8 @@ enum Command {
     Shell(shell::ShellArgs),
     /// Score an answer against a ground truth.
     Score(score::ScoreArgs),
+    /// Inspect, hash, verify or generate snapshots.
+    Snapshot(snapshot::SnapshotArgs),
 }
 
 /// Runs the parsed command line.
@@ -32,5 +35,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Exec(a) => exec::run(a),
         Command::Shell(a) => shell::run(a),
         Command::Score(a) => score::run(a),
+        Command::Snapshot(a) => snapshot::run(a),
     }
 }

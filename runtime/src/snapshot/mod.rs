@@ -1,8 +1,48 @@
 //! Snapshots: the incident data an agent investigates.
+//!
+//! [`layout`] says which file plays which part (lenient about the published variants),
+//! [`tsv`] reads and writes the recorder's TSVs with the `csv` crate, [`manifest`] hashes and
+//! counts a snapshot and verifies it later, [`groundtruth`] parses the answer key that only the
+//! scorer reads, [`questions`] finds the snapshots under a path (one snapshot, a folder of
+//! them, or an ITBench-AA tree), and [`generate`] writes realistic snapshots from the real
+//! scenario specs.
 
+pub mod generate;
 pub mod groundtruth;
+pub mod layout;
+pub mod manifest;
+pub mod questions;
+pub mod tsv;
 
 use std::path::Path;
+
+/// A snapshot could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// A file or directory could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    /// A file is malformed; `line` is 0 when it does not apply.
+    #[error("{path}:{line}: {message}")]
+    Malformed {
+        path: String,
+        line: usize,
+        message: String,
+    },
+}
+
+impl SnapshotError {
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        SnapshotError::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+}
 
 use chrono::NaiveDateTime;
 

@@ -20,6 +20,10 @@ pub const DEFAULT_HIDDEN: &[&str] = &[
     "groundtruth.yaml",
     "groundtruth_v1.yaml",
     "groundtruth_v2.yaml",
+    // rcabox's own files in a snapshot: the manifest and a generated snapshot's provenance
+    // (which names the injected fault).
+    "rcabox-manifest.json",
+    "rcabox-provenance.json",
 ];
 
 /// Entries a snapshot may hold; bounds the index's memory for a mis-pointed `--snapshot /`.

@@ -1,0 +1,383 @@
+//! Snapshots: the generator, the bundled set, the manifest and malformed input.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rcabox_runtime::score::Matcher;
+use rcabox_runtime::snapshot::generate::{Options, generate};
+use rcabox_runtime::snapshot::groundtruth::GroundTruth;
+use rcabox_runtime::snapshot::layout::{MANIFEST_NAME, Role, list_files};
+use rcabox_runtime::snapshot::manifest::Manifest;
+use rcabox_runtime::snapshot::questions::discover;
+use rcabox_runtime::snapshot::tsv::TsvReader;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn opts(scenario: u32, seed: u64, scale: f64) -> Options {
+    Options {
+        itbench: repo().join("data/itbench"),
+        scenario,
+        seed,
+        scale,
+    }
+}
+
+const LOGS: &str = "Timestamp TimestampTime TraceId SpanId TraceFlags SeverityText SeverityNumber ServiceName Body ResourceSchemaUrl ResourceAttributes ScopeSchemaUrl ScopeName ScopeVersion ScopeAttributes LogAttributes";
+const TRACES: &str = "Timestamp TraceId SpanId ParentSpanId TraceState SpanName SpanKind ServiceName ResourceAttributes ScopeName ScopeVersion SpanAttributes Duration StatusCode StatusMessage";
+
+/// Reads every TSV back with the CSV library and checks the FORMATS.md column sets and that
+/// JSON columns hold JSON.
+fn check_columns(dir: &Path) {
+    for f in list_files(dir).expect("list") {
+        let want = match f.role {
+            Role::Events | Role::Objects | Role::Logs => LOGS,
+            Role::Traces => TRACES,
+            Role::PodMetrics => "metric_name timestamp value pod_name namespace tags",
+            Role::ServiceMetrics => {
+                "metric_name timestamp value service_name namespace status_code tags"
+            }
+            _ => continue,
+        };
+        let mut r = TsvReader::open(&f.path).expect("open");
+        assert_eq!(r.header().join(" "), want, "{}", f.rel);
+        let json_cols: Vec<usize> = [
+            "Body",
+            "ResourceAttributes",
+            "LogAttributes",
+            "SpanAttributes",
+        ]
+        .iter()
+        .filter_map(|c| r.column(c))
+        .filter(|_| f.role != Role::Logs)
+        .collect();
+        let mut rec = csv::StringRecord::new();
+        let mut n = 0;
+        while r.next_record(&mut rec).expect("record") {
+            n += 1;
+            for &c in &json_cols {
+                let text = rec.get(c).unwrap_or("");
+                assert!(
+                    serde_json::from_str::<serde_json::Value>(text).is_ok(),
+                    "{}:{n}: column {c} is not JSON: {text}",
+                    f.rel
+                );
+            }
+        }
+        assert!(n > 0, "{} has records", f.rel);
+    }
+}
+
+/// Every `namespace/Kind/name` of the objects (end state) and of the events' involved objects.
+fn names_in_snapshot(dir: &Path, app_ns: &str) -> Vec<String> {
+    let mut names = BTreeSet::new();
+    for (file, ptr) in [
+        ("k8s_objects_raw.tsv", ""),
+        ("k8s_events_raw.tsv", "/object/involvedObject"),
+    ] {
+        let mut r = TsvReader::open(&dir.join(file)).expect("tsv");
+        let body = r.column("Body").expect("Body");
+        let mut rec = csv::StringRecord::new();
+        while r.next_record(&mut rec).expect("record") {
+            let v: serde_json::Value =
+                serde_json::from_str(rec.get(body).unwrap_or("")).expect("json");
+            let o = if ptr.is_empty() {
+                &v
+            } else {
+                v.pointer(ptr).expect("involvedObject")
+            };
+            let kind = o["kind"].as_str().unwrap_or("");
+            let (name, ns) = if ptr.is_empty() {
+                (
+                    o.pointer("/metadata/name"),
+                    o.pointer("/metadata/namespace"),
+                )
+            } else {
+                (o.get("name"), o.get("namespace"))
+            };
+            let ns = ns
+                .and_then(|n| n.as_str())
+                .filter(|n| !n.is_empty())
+                .unwrap_or(app_ns);
+            names.insert(format!(
+                "{ns}/{kind}/{}",
+                name.and_then(|n| n.as_str()).unwrap_or("")
+            ));
+        }
+    }
+    names.into_iter().collect()
+}
+
+#[test]
+fn generated_snapshot_reads_back_with_the_recorders_columns_and_is_deterministic() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let a = generate(&opts(31, 7, 0.3), &d.path().join("a")).expect("a");
+    let b = generate(&opts(31, 7, 0.3), &d.path().join("b")).expect("b");
+    let c = generate(&opts(31, 8, 0.3), &d.path().join("c")).expect("c");
+    assert_eq!(a.content_hash, b.content_hash, "same seed, same bytes");
+    assert_ne!(a.content_hash, c.content_hash, "another seed, other bytes");
+    check_columns(&d.path().join("a"));
+    let m = Manifest::load(&d.path().join("a").join(MANIFEST_NAME)).expect("manifest");
+    assert_eq!(m.counts.alert_files, 31);
+    assert!(
+        m.counts
+            .alert_names
+            .contains(&"HighRequestErrorRate".to_string())
+    );
+    assert!(m.has_ground_truth);
+    // Bigger scale, more log and span rows, same layout.
+    let big = generate(&opts(31, 7, 3.0), &d.path().join("big")).expect("big");
+    assert_eq!(big.files, a.files);
+    let size = |dir: &str, f: &str| {
+        std::fs::metadata(d.path().join(dir).join(f))
+            .expect("size")
+            .len()
+    };
+    for f in ["otel_logs_raw.tsv", "otel_traces_raw.tsv"] {
+        assert!(size("big", f) > 5 * size("a", f), "{f} grows with --scale");
+    }
+}
+
+#[test]
+fn generator_errors_are_clear() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let e = generate(&opts(51, 1, 1.0), &d.path().join("x"))
+        .expect_err("no v1")
+        .to_string();
+    assert!(e.contains("scenario 51 has no v1 ground truth"), "{e}");
+    let e = generate(&opts(999, 1, 1.0), &d.path().join("x"))
+        .expect_err("none")
+        .to_string();
+    assert!(e.contains("scenario_999/scenario.yaml"), "{e}");
+    let e = generate(&opts(31, 1, 0.0), &d.path().join("x"))
+        .expect_err("scale")
+        .to_string();
+    assert!(e.contains("--scale 0 is out of range"), "{e}");
+    std::fs::create_dir_all(d.path().join("full")).expect("mkdir");
+    std::fs::write(d.path().join("full/keep.txt"), "x").expect("write");
+    let e = generate(&opts(31, 1, 1.0), &d.path().join("full"))
+        .expect_err("not empty")
+        .to_string();
+    assert!(e.contains("not empty"), "{e}");
+}
+
+fn bundled() -> Vec<PathBuf> {
+    let qs = discover(&repo().join("snapshots")).expect("bundled snapshots");
+    qs.into_iter().map(|q| q.snapshot).collect()
+}
+
+#[test]
+fn bundled_set_is_complete_small_and_reproduced_byte_for_byte() {
+    let dirs = bundled();
+    assert!(dirs.len() >= 20, "{} bundled", dirs.len());
+    let mut total = 0u64;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for dir in &dirs {
+        let prov: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("rcabox-provenance.json")).expect("provenance"),
+        )
+        .expect("json");
+        let manifest = Manifest::load(&dir.join(MANIFEST_NAME)).expect("manifest");
+        assert!(
+            manifest.verify(dir).expect("verify").ok(),
+            "{} matches its manifest",
+            dir.display()
+        );
+        total += manifest.files.iter().map(|f| f.size).sum::<u64>();
+        let scenario = prov["scenario"].as_u64().expect("scenario") as u32;
+        let cmd = prov["command"].as_str().expect("command");
+        let seed: u64 = cmd
+            .split("--seed ")
+            .nth(1)
+            .and_then(|s| s.split(' ').next())
+            .and_then(|s| s.parse().ok())
+            .expect("seed");
+        let scale: f64 = cmd
+            .split("--scale ")
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("scale");
+        let out = tmp.path().join(scenario.to_string());
+        let again = generate(&opts(scenario, seed, scale), &out).expect("regenerate");
+        assert_eq!(
+            again.content_hash,
+            manifest.content_hash,
+            "{} regenerates byte for byte",
+            dir.display()
+        );
+    }
+    assert!(total <= 40_000_000, "bundled set is {total} bytes");
+}
+
+#[test]
+fn bundled_root_causes_are_in_the_data_but_not_in_plain_sight() {
+    for dir in bundled() {
+        let gt = GroundTruth::load(&dir.join("ground_truth.yaml")).expect("gt");
+        let m = Matcher::new(&gt);
+        let app_ns = if dir
+            .join("metrics")
+            .read_dir()
+            .expect("metrics")
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().contains("productpage"))
+        {
+            "book-info"
+        } else {
+            "otel-demo"
+        };
+        let names = names_in_snapshot(&dir, app_ns);
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let found: BTreeSet<String> = m
+            .decide_all(&refs)
+            .into_iter()
+            .filter_map(|d| d.root_cause)
+            .collect();
+        let want: BTreeSet<String> = m.cause_classes().into_iter().collect();
+        assert_eq!(
+            found,
+            want,
+            "{}: every root cause is an object or event subject",
+            dir.display()
+        );
+        check_columns(&dir);
+        // The alerts name symptoms, not the cause.
+        let prov: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("rcabox-provenance.json")).expect("p"),
+        )
+        .expect("json");
+        // A fault object that is not a workload (a Schedule, a ConfigMap, a NetworkPolicy) shows
+        // in objects and events only: alerts, logs, spans and metrics show its symptoms.
+        for obj in prov["root_cause_objects"].as_array().expect("objects") {
+            let full = obj.as_str().expect("name");
+            let mut parts = full.split('/');
+            let (kind, name) = (parts.nth(1).expect("kind"), parts.next().expect("name"));
+            if ["Deployment", "Pod", "Service"].contains(&kind) {
+                continue;
+            }
+            for f in list_files(&dir).expect("list") {
+                if matches!(
+                    f.role,
+                    Role::Alerts
+                        | Role::Logs
+                        | Role::Traces
+                        | Role::PodMetrics
+                        | Role::ServiceMetrics
+                ) {
+                    let text = std::fs::read_to_string(&f.path).expect("read");
+                    assert!(
+                        !text.contains(name),
+                        "{}: {} names {full}",
+                        dir.display(),
+                        f.rel
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn verify_names_a_flipped_byte_an_added_and_a_removed_file() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let s = d.path().join("s");
+    generate(&opts(2, 1, 0.2), &s).expect("generate");
+    let m = Manifest::load(&s.join(MANIFEST_NAME)).expect("manifest");
+    assert!(m.verify(&s).expect("verify").ok());
+    let victim = s.join("otel_logs_raw.tsv");
+    let mut bytes = std::fs::read(&victim).expect("read");
+    bytes[100] ^= 1;
+    std::fs::write(&victim, bytes).expect("write");
+    std::fs::write(s.join("alerts/extra.json"), "[]").expect("add");
+    std::fs::remove_file(s.join("k8s_events_raw.tsv")).expect("rm");
+    let r = m.verify(&s).expect("verify");
+    assert_eq!(r.changed, ["otel_logs_raw.tsv"]);
+    assert_eq!(r.added, ["alerts/extra.json"]);
+    assert_eq!(r.missing, ["k8s_events_raw.tsv"]);
+}
+
+#[test]
+fn malformed_snapshots_give_clear_errors() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let fresh = |name: &str| {
+        let s = d.path().join(name);
+        generate(&opts(2, 1, 0.1), &s).expect("generate");
+        s
+    };
+    type Breaker = Box<dyn Fn(&Path)>;
+    let cases: Vec<(&str, Breaker, &str)> = vec![
+        (
+            "empty-alert",
+            Box::new(|s: &Path| {
+                let f = list_files(s)
+                    .expect("l")
+                    .into_iter()
+                    .find(|f| f.role == Role::Alerts)
+                    .expect("alert");
+                std::fs::write(&f.path, "").expect("w");
+            }),
+            "empty alert file",
+        ),
+        (
+            "bad-alert",
+            Box::new(|s: &Path| {
+                let f = list_files(s)
+                    .expect("l")
+                    .into_iter()
+                    .find(|f| f.role == Role::Alerts)
+                    .expect("alert");
+                std::fs::write(&f.path, "[{\"labels\":").expect("w");
+            }),
+            "not valid JSON",
+        ),
+        (
+            "truncated",
+            Box::new(|s: &Path| {
+                let p = s.join("otel_traces_raw.tsv");
+                let text = std::fs::read_to_string(&p).expect("r");
+                let cut = text.len() - 200;
+                let cut = (0..=cut)
+                    .rev()
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(0);
+                std::fs::write(&p, &text[..cut]).expect("w");
+            }),
+            "otel_traces_raw.tsv:",
+        ),
+        (
+            "columns",
+            Box::new(|s: &Path| {
+                let p = s.join("k8s_events_raw.tsv");
+                let mut text = std::fs::read_to_string(&p).expect("r");
+                text.push_str("2025-01-01 00:00:00\tonly two\n");
+                std::fs::write(&p, text).expect("w");
+            }),
+            "fields, the header has 16",
+        ),
+        (
+            "no-body",
+            Box::new(|s: &Path| {
+                std::fs::write(s.join("k8s_objects_raw.tsv"), "a\tb\n1\t2\n").expect("w");
+            }),
+            "no `Timestamp` column",
+        ),
+        (
+            "symlink",
+            Box::new(|s: &Path| {
+                std::os::unix::fs::symlink("/etc/hostname", s.join("otel_extra_logs.tsv"))
+                    .expect("ln");
+            }),
+            "symlink points outside the snapshot",
+        ),
+    ];
+    for (name, break_it, want) in cases {
+        let s = fresh(name);
+        break_it(&s);
+        let e = Manifest::build(&s).expect_err(name).to_string();
+        assert!(e.contains(want), "{name}: {e}");
+    }
+    let bad_gt = d.path().join("gt.yaml");
+    std::fs::write(&bad_gt, "groups:\n  - id: a\n    kind: [\n").expect("w");
+    let e = GroundTruth::load(&bad_gt).expect_err("yaml").to_string();
+    assert!(e.contains("gt.yaml:"), "{e}");
+}

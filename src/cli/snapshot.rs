@@ -1,0 +1,180 @@
+//! `rcabox snapshot`: inspect, hash, verify, write a manifest, generate.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use rcabox_runtime::snapshot::generate::{Options, generate};
+use rcabox_runtime::snapshot::layout::MANIFEST_NAME;
+use rcabox_runtime::snapshot::manifest::{Manifest, hash};
+
+/// Arguments of `rcabox snapshot`.
+#[derive(clap::Args)]
+pub struct SnapshotArgs {
+    #[command(subcommand)]
+    command: SnapshotCommand,
+}
+
+#[derive(clap::Subcommand)]
+enum SnapshotCommand {
+    /// Summarise a snapshot: window, counts, files.
+    Inspect {
+        /// Snapshot directory.
+        dir: PathBuf,
+        /// Print the manifest as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the content hash (SHA-256 over every file's hash, size and path).
+    Hash {
+        /// Snapshot directory.
+        dir: PathBuf,
+    },
+    /// Write the manifest (hashes, counts, window) into the snapshot or to --out.
+    Manifest {
+        /// Snapshot directory.
+        dir: PathBuf,
+        /// Where to write it (default: DIR/rcabox-manifest.json).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a snapshot against its manifest; exit 1 naming every changed, added or missing file.
+    Verify {
+        /// Snapshot directory.
+        dir: PathBuf,
+        /// The manifest (default: DIR/rcabox-manifest.json).
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+    },
+    /// Generate a snapshot from a real ITBench scenario spec and ground truth.
+    Generate {
+        /// Scenario number (see data/itbench/SCENARIOS.tsv.txt).
+        #[arg(long)]
+        scenario: u32,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Size: 1 is about 1 MB, 1000 about 1 GB.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Folder with scenario_<N>/ specs and ground truths.
+        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/data/itbench"))]
+        itbench: PathBuf,
+        /// Output directory (must be new or empty).
+        out: PathBuf,
+    },
+}
+
+/// Runs `rcabox snapshot`.
+pub fn run(a: SnapshotArgs) -> anyhow::Result<ExitCode> {
+    match a.command {
+        SnapshotCommand::Inspect { dir, json } => {
+            let m = Manifest::build(&dir)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&m)?);
+            } else {
+                print!("{}", render(&dir, &m));
+            }
+        }
+        SnapshotCommand::Hash { dir } => println!("{}", hash(&dir)?),
+        SnapshotCommand::Manifest { dir, out } => {
+            let m = Manifest::build(&dir)?;
+            let out = out.unwrap_or_else(|| dir.join(MANIFEST_NAME));
+            m.save(&out)?;
+            println!("{}  {}", m.content_hash, out.display());
+        }
+        SnapshotCommand::Verify { dir, manifest } => {
+            let path = manifest.unwrap_or_else(|| dir.join(MANIFEST_NAME));
+            let m = Manifest::load(&path).with_context(|| {
+                format!(
+                    "no manifest to verify against; write one with `rcabox snapshot manifest {}`",
+                    dir.display()
+                )
+            })?;
+            let r = m.verify(&dir)?;
+            for (what, list) in [
+                ("changed", &r.changed),
+                ("added", &r.added),
+                ("missing", &r.missing),
+            ] {
+                for f in list {
+                    println!("{what}: {f}");
+                }
+            }
+            if !r.ok() {
+                return Ok(ExitCode::from(1));
+            }
+            println!("ok: {} files match {}", m.files.len(), m.content_hash);
+        }
+        SnapshotCommand::Generate {
+            scenario,
+            seed,
+            scale,
+            itbench,
+            out,
+        } => {
+            let s = generate(
+                &Options {
+                    itbench,
+                    scenario,
+                    seed,
+                    scale,
+                },
+                &out,
+            )?;
+            println!(
+                "{}: {} files, {:.1} MB, fault {}; content hash {}",
+                out.display(),
+                s.files,
+                s.bytes as f64 / 1e6,
+                s.faults.join(", "),
+                s.content_hash
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render(dir: &std::path::Path, m: &Manifest) -> String {
+    let c = &m.counts;
+    let bytes: u64 = m.files.iter().map(|f| f.size).sum();
+    let window = m
+        .window
+        .as_ref()
+        .map_or("(no alert files)".to_string(), |w| {
+            format!("{} .. {}", w.start, w.end)
+        });
+    let rows = [
+        ("snapshot", dir.display().to_string()),
+        ("content hash", m.content_hash.clone()),
+        ("window", window),
+        (
+            "files",
+            format!("{} ({:.1} MB)", m.files.len(), bytes as f64 / 1e6),
+        ),
+        ("alert files", c.alert_files.to_string()),
+        (
+            "alerts",
+            format!("{} firing, names: {}", c.alerts, c.alert_names.join(", ")),
+        ),
+        ("events", c.events.to_string()),
+        ("objects", c.objects.to_string()),
+        ("log lines", c.log_lines.to_string()),
+        ("spans", c.spans.to_string()),
+        ("metric files", c.metric_files.to_string()),
+        (
+            "metric series",
+            format!("{} ({} samples)", c.metric_series, c.metric_samples),
+        ),
+        (
+            "ground truth",
+            if m.has_ground_truth {
+                "present (hidden from agents)"
+            } else {
+                "absent"
+            }
+            .to_string(),
+        ),
+    ];
+    rows.iter().map(|(k, v)| format!("{k:<14} {v}\n")).collect()
+}
