@@ -14,9 +14,13 @@
 //! Nothing here knows about the command line; the `rcabox` binary adds that.
 
 pub mod answer;
+pub mod episode;
+pub mod report;
+pub mod run;
 pub mod sandbox;
 pub mod score;
 pub mod snapshot;
+pub mod trajectory;
 
 /// The guest tool module, built for `wasm32-wasip1` by this crate's build script.
 pub static TOOLS_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rcabox-tools.wasm"));

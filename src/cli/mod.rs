@@ -1,6 +1,9 @@
 //! The command line: one module per subcommand.
 
 mod exec;
+mod replay;
+mod report;
+mod run;
 mod score;
 mod shell;
 mod snapshot;
@@ -19,12 +22,18 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run an agent on every question x repeat, then score and write the report.
+    Run(run::RunArgs),
     /// Run one shell command over a snapshot in the sandbox.
     Exec(exec::ExecArgs),
     /// An interactive shell over one sandbox session.
     Shell(shell::ShellArgs),
-    /// Score an answer against a ground truth.
+    /// Score an answer against a ground truth, or every episode of a run directory.
     Score(score::ScoreArgs),
+    /// Markdown and HTML reports over run directories.
+    Report(report::ReportArgs),
+    /// Re-run a trajectory's commands and check the observations are byte-identical.
+    Replay(replay::ReplayArgs),
     /// Inspect, hash, verify or generate snapshots.
     Snapshot(snapshot::SnapshotArgs),
 }
@@ -32,6 +41,9 @@ enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Run(a) => run::run(a),
+        Command::Report(a) => report::run(a),
+        Command::Replay(a) => replay::run(a),
         Command::Exec(a) => exec::run(a),
         Command::Shell(a) => shell::run(a),
         Command::Score(a) => score::run(a),

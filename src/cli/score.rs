@@ -11,12 +11,17 @@ use rcabox_runtime::snapshot::groundtruth::GroundTruth;
 /// Arguments of `rcabox score`.
 #[derive(clap::Args)]
 pub struct ScoreArgs {
+    /// A run directory to score (written by `rcabox run`).
+    run_dir: Option<PathBuf>,
     /// Ground truth (ITBench v1 YAML) for scoring one answer.
-    #[arg(long)]
-    ground_truth: PathBuf,
+    #[arg(long, requires = "answer", conflicts_with = "run_dir")]
+    ground_truth: Option<PathBuf>,
     /// The answer: ITBench `agent_output.json` or a JSON list of `namespace/Kind/name`.
-    #[arg(long)]
-    answer: PathBuf,
+    #[arg(long, requires = "ground_truth")]
+    answer: Option<PathBuf>,
+    /// Rescore a run as if every episode had been cut at this many turns.
+    #[arg(long, requires = "run_dir")]
+    max_turns: Option<usize>,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -27,7 +32,14 @@ pub struct ScoreArgs {
 
 /// Runs `rcabox score`.
 pub fn run(a: ScoreArgs) -> anyhow::Result<ExitCode> {
-    let (gt, ans) = (&a.ground_truth, &a.answer);
+    let (gt, ans) = match (&a.run_dir, &a.ground_truth, &a.answer) {
+        (Some(dir), None, None) => return score_run_dir(dir, a.json, a.max_turns),
+        (None, Some(gt), Some(ans)) => (gt, ans),
+        _ => anyhow::bail!(
+            "give a run directory, or --ground-truth GT.yaml --answer ANSWER.json\n\
+             e.g. rcabox score --ground-truth ground_truth.yaml --answer agent_output.json"
+        ),
+    };
     let gt = GroundTruth::load(gt)?;
     for w in &gt.warnings {
         eprintln!("rcabox: warning: {w}");
@@ -45,6 +57,40 @@ pub fn run(a: ScoreArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&s)?);
     } else {
         print!("{}", render(&s, a.explain));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Scores every episode of a run directory.
+fn score_run_dir(
+    dir: &std::path::Path,
+    json: bool,
+    max_turns: Option<usize>,
+) -> anyhow::Result<ExitCode> {
+    let r = rcabox_runtime::run::score::score_run(dir, max_turns)
+        .with_context(|| format!("scoring run directory {}", dir.display()))?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    } else {
+        println!(
+            "all-recall AP {:.3} ± {:.3} over {} questions, {} trials{}",
+            r.all_recall_ap,
+            r.all_recall_ap_std_error,
+            r.incidents,
+            r.trials,
+            max_turns
+                .map(|k| format!(" (cut at {k} turns)"))
+                .unwrap_or_default()
+        );
+        for (q, inc) in &r.statistics.per_incident {
+            let m = inc.metrics.get("all_recall_ap");
+            println!(
+                "  {q:<16} AP {:.3} ± {:.3}  pass@1 {:.3}",
+                m.map_or(0.0, |s| s.mean),
+                m.map_or(0.0, |s| s.std_error),
+                inc.pass_at_k.get("pass@1").copied().unwrap_or(0.0)
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

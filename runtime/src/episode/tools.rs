@@ -1,0 +1,163 @@
+//! The two tools: `code_exec` runs a shell command in the sandbox and answers in Stirrup's
+//! `<shell_results>` text; `finish` takes the diagnosis and validates it.
+
+use serde_json::{Value, json};
+
+use crate::answer::Answer;
+use crate::sandbox::{CommandResult, ErrorKind};
+
+/// Characters kept of each output stream, as Stirrup does.
+pub const DEFAULT_MAX_CHARS: usize = 20_000;
+
+/// The tools' JSON Schema descriptions, in the OpenAI function format.
+pub fn schemas() -> Vec<Value> {
+    let entity = json!({"type": "object", "required": ["name", "contributing_factor"], "properties": {
+        "name": {"type": "string", "description": "namespace/Kind/name, e.g. otel-demo/Deployment/checkout"},
+        "contributing_factor": {"type": "boolean", "description": "true for a root cause"},
+        "reasoning": {"type": "string"}, "evidence": {"type": "string"}}});
+    vec![
+        json!({"type": "function", "function": {"name": "code_exec",
+            "description": "Run a bash command in the sandbox. The snapshot is read-only at /snapshot; /workspace and /tmp are writable and kept between calls.",
+            "parameters": {"type": "object", "required": ["cmd"], "properties": {"cmd": {"type": "string", "description": "the shell command"}}}}}),
+        json!({"type": "function", "function": {"name": "finish",
+            "description": "Submit the diagnosis and end the task. Call it alone in its turn.",
+            "parameters": {"type": "object", "required": ["entities"], "properties": {
+                "entities": {"type": "array", "items": entity},
+                "propagations": {"type": "array", "items": {"type": "object", "properties": {
+                    "source": {"type": "string"}, "target": {"type": "string"}, "condition": {"type": "string"}, "effect": {"type": "string"}}}},
+                "alerts_explained": {"type": "array", "items": {"type": "object"}}}}}}),
+    ]
+}
+
+/// Cuts text to `max` characters keeping the first and last halves, with Stirrup's marker.
+pub fn truncate_middle(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max / 2).collect();
+    let tail: String = text.chars().skip(n - (max - max / 2)).collect();
+    format!(
+        "{head}\n... This content has been truncated from an original {n} characters to stay below {max} characters ...\n{tail}"
+    )
+}
+
+/// The observation of one command, in Stirrup's format.
+pub fn shell_results(r: &CommandResult, max_chars: usize) -> String {
+    let out = truncate_middle(&String::from_utf8_lossy(&r.stdout), max_chars);
+    let mut err = truncate_middle(&String::from_utf8_lossy(&r.stderr), max_chars);
+    if let Some(kind) = r.error_kind {
+        let note = match kind {
+            ErrorKind::Timeout => "command timed out and was stopped",
+            ErrorKind::CpuLimit => "command exceeded its CPU time limit and was stopped",
+            ErrorKind::MemoryLimit => "command exceeded its memory limit",
+            ErrorKind::ProcessLimit => "command started too many processes",
+            ErrorKind::OutputLimit => "output exceeded the limit; the middle was dropped",
+            ErrorKind::DiskQuota => "writes exceeded the /workspace and /tmp quota",
+            ErrorKind::Interrupted => "command was interrupted",
+            ErrorKind::Finished => "",
+        };
+        if !note.is_empty() {
+            err.push_str(&format!("\n[rcabox: {note}]"));
+        }
+    }
+    format!(
+        "<shell_results><exit_code>{}</exit_code><stdout>{out}</stdout><stderr>{err}</stderr></shell_results>",
+        r.exit_code
+    )
+}
+
+/// The `cmd` of a `code_exec` call, or the error to send back.
+pub fn code_exec_cmd(args: &Value) -> Result<String, String> {
+    match args.get("cmd") {
+        Some(Value::String(c)) if !c.trim().is_empty() => Ok(c.clone()),
+        Some(Value::String(_)) => Err("code_exec: `cmd` is empty".into()),
+        Some(_) => Err("code_exec: `cmd` must be a string".into()),
+        None => Err(format!(
+            "code_exec: missing `cmd`; call it as {{\"cmd\": \"ls /snapshot\"}} (got {})",
+            short(args)
+        )),
+    }
+}
+
+/// The diagnosis of a `finish` call, or the error to send back.
+pub fn finish_answer(args: &Value) -> Result<Answer, String> {
+    // Some models send the arguments as a JSON string inside the string.
+    let parsed;
+    let args = match args {
+        Value::String(s) => {
+            parsed = serde_json::from_str::<Value>(s)
+                .map_err(|e| format!("finish: arguments are not valid JSON: {e}"))?;
+            &parsed
+        }
+        other => other,
+    };
+    let a = Answer::from_value(args).map_err(|e| format!("finish: {e}"))?;
+    if a.entities.is_empty() {
+        return Err(
+            "finish: `entities` is empty; name at least one root cause as namespace/Kind/name"
+                .into(),
+        );
+    }
+    Ok(a)
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 200 {
+        format!(
+            "{}...",
+            &s[..s.char_indices().nth(200).map_or(s.len(), |(i, _)| i)]
+        )
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_keeps_head_and_tail_with_the_marker() {
+        let text: String = (0..30_000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let t = truncate_middle(&text, 20_000);
+        assert!(t.starts_with(&text[..10_000]));
+        assert!(t.ends_with(&text[20_000..]));
+        assert!(t.contains("\n... This content has been truncated from an original 30000 characters to stay below 20000 characters ...\n"));
+        assert_eq!(truncate_middle("short", 20_000), "short");
+    }
+
+    #[test]
+    fn invalid_arguments_get_precise_errors() {
+        assert_eq!(code_exec_cmd(&json!({"cmd": "ls"})), Ok("ls".into()));
+        assert!(
+            code_exec_cmd(&json!({"command": "ls"}))
+                .unwrap_err()
+                .contains("missing `cmd`")
+        );
+        assert!(
+            code_exec_cmd(&json!({"cmd": 3}))
+                .unwrap_err()
+                .contains("must be a string")
+        );
+        assert!(
+            finish_answer(&json!({"entities": []}))
+                .unwrap_err()
+                .contains("is empty")
+        );
+        assert!(
+            finish_answer(&json!({"entities": [{"name": 1}]}))
+                .unwrap_err()
+                .contains("entities[0].name")
+        );
+        assert!(finish_answer(&json!("{\"entities\":[\"a/B/c\"]}")).is_ok());
+        assert!(
+            finish_answer(&json!("{oops"))
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
+    }
+}

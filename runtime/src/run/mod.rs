@@ -1,0 +1,344 @@
+//! A run: every question x repeat, episodes in parallel, each written to its own directory so
+//! an interrupted run resumes where it stopped and shards merge.
+//!
+//! Layout of a run directory:
+//! ```text
+//! run.json                         settings and the questions (with snapshot hashes)
+//! ground_truth/<question>.yaml     copied, so scoring needs only the run directory
+//! episodes/<question>/r<k>/trajectory.jsonl
+//! episodes/<question>/r<k>/agent_output.json   when the agent finished
+//! episodes/<question>/r<k>/episode.json        written last: the episode is done
+//! results.json, report.md, report.html
+//! ```
+
+pub mod score;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::episode::agent::Agent;
+use crate::episode::{self, Settings};
+use crate::sandbox::{Runtime, Session, SessionConfig};
+use crate::snapshot::manifest;
+use crate::snapshot::questions::Question;
+use crate::trajectory::{Ending, Header, Writer};
+
+/// A run could not proceed.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// File system.
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    /// A file of the run directory is not what it should be.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
+    move |source| RunError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// One question as recorded in `run.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionEntry {
+    /// Question id.
+    pub id: String,
+    /// Snapshot directory.
+    pub snapshot: PathBuf,
+    /// Snapshot content hash at the start of the run.
+    pub snapshot_hash: String,
+    /// Whether a ground truth was copied.
+    pub has_ground_truth: bool,
+}
+
+/// `run.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// rcabox version that started the run.
+    pub rcabox_version: String,
+    /// Agent id.
+    pub agent: String,
+    /// Repeats per question.
+    pub repeats: usize,
+    /// Turn cap.
+    pub max_turns: usize,
+    /// Base seed.
+    pub seed: u64,
+    /// `i/n` when this directory holds one shard.
+    pub shard: Option<(usize, usize)>,
+    /// The questions of this run (all shards).
+    pub questions: Vec<QuestionEntry>,
+}
+
+/// `episode.json`: one finished episode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EpisodeInfo {
+    /// Question id.
+    pub question: String,
+    /// Repeat, from 1.
+    pub repeat: usize,
+    /// How it ended.
+    pub ending: Ending,
+    /// Turns used.
+    pub turns: usize,
+    /// Tokens.
+    pub tokens: u64,
+    /// Cost.
+    pub cost_usd: f64,
+    /// Wall time.
+    pub wall_ms: u64,
+    /// Error text.
+    pub error: Option<String>,
+}
+
+/// Writes a file atomically: a temporary file renamed over the target, so a kill leaves the
+/// old file or the new one, never half of one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), RunError> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(io(path))
+}
+
+/// The directory of one episode.
+pub fn episode_dir(run: &Path, question: &str, repeat: usize) -> PathBuf {
+    run.join("episodes")
+        .join(question)
+        .join(format!("r{repeat}"))
+}
+
+/// The sandbox seed of an episode: the same for the same run seed, question and repeat.
+pub fn episode_seed(seed: u64, question: &str, repeat: usize) -> u64 {
+    let h = Sha256::digest(format!("{seed}/{question}/{repeat}").as_bytes());
+    u64::from_le_bytes(h[..8].try_into().unwrap_or([0; 8]))
+}
+
+/// Reads `run.json`.
+pub fn load_info(run: &Path) -> Result<RunInfo, RunError> {
+    let p = run.join("run.json");
+    let text = std::fs::read_to_string(&p).map_err(io(&p))?;
+    serde_json::from_str(&text)
+        .map_err(|e| RunError::Invalid(format!("{}: not a run.json: {e}", p.display())))
+}
+
+/// Reads every finished episode of a run directory, in question and repeat order.
+pub fn finished(run: &Path) -> Result<Vec<EpisodeInfo>, RunError> {
+    let mut out = Vec::new();
+    let root = run.join("episodes");
+    let Ok(qs) = std::fs::read_dir(&root) else {
+        return Ok(out);
+    };
+    for q in qs.flatten() {
+        for r in std::fs::read_dir(q.path())
+            .map_err(io(&q.path()))?
+            .flatten()
+        {
+            let p = r.path().join("episode.json");
+            if let Ok(text) = std::fs::read_to_string(&p) {
+                let e: EpisodeInfo = serde_json::from_str(&text)
+                    .map_err(|e| RunError::Invalid(format!("{}: {e}", p.display())))?;
+                out.push(e);
+            }
+        }
+    }
+    out.sort_by(|a, b| (&a.question, a.repeat).cmp(&(&b.question, b.repeat)));
+    Ok(out)
+}
+
+/// Makes one agent per episode (an agent keeps per-episode state).
+pub type AgentFactory = dyn Fn() -> Result<Box<dyn Agent>, String> + Sync;
+
+/// What to run.
+pub struct Plan<'a> {
+    /// Run directory.
+    pub dir: PathBuf,
+    /// The run's settings and questions.
+    pub info: RunInfo,
+    /// Episode settings.
+    pub settings: Settings,
+    /// Makes one agent per episode.
+    pub make_agent: &'a AgentFactory,
+    /// Episodes at once.
+    pub concurrency: usize,
+    /// Command timeout in seconds.
+    pub timeout_s: u64,
+}
+
+/// Prepares a new run directory, or checks that a resumed one matches.
+pub fn prepare(dir: &Path, info: &RunInfo, questions: &[Question]) -> Result<(), RunError> {
+    std::fs::create_dir_all(dir.join("ground_truth")).map_err(io(dir))?;
+    let info_path = dir.join("run.json");
+    if info_path.exists() {
+        let old = load_info(dir)?;
+        if old.agent != info.agent
+            || old.repeats != info.repeats
+            || old.max_turns != info.max_turns
+            || old.seed != info.seed
+        {
+            return Err(RunError::Invalid(format!(
+                "{} was started with agent {}, {} repeats, {} turns, seed {}; resume with the same settings",
+                info_path.display(),
+                old.agent,
+                old.repeats,
+                old.max_turns,
+                old.seed
+            )));
+        }
+        for (a, b) in old.questions.iter().zip(&info.questions) {
+            if a.snapshot_hash != b.snapshot_hash {
+                return Err(RunError::Invalid(format!(
+                    "snapshot of {} changed since the run started ({} then, {} now)",
+                    a.id, a.snapshot_hash, b.snapshot_hash
+                )));
+            }
+        }
+        return Ok(());
+    }
+    for q in questions {
+        if let Some(text) = q
+            .ground_truth
+            .text()
+            .map_err(|e| RunError::Invalid(e.to_string()))?
+        {
+            write_atomic(
+                &dir.join("ground_truth").join(format!("{}.yaml", q.id)),
+                text.as_bytes(),
+            )?;
+        }
+    }
+    let text = serde_json::to_string_pretty(info).map_err(|e| RunError::Invalid(e.to_string()))?;
+    write_atomic(&info_path, format!("{text}\n").as_bytes())
+}
+
+/// The run's question entries (hashing each snapshot).
+pub fn entries(questions: &[Question]) -> Result<Vec<QuestionEntry>, RunError> {
+    questions
+        .iter()
+        .map(|q| {
+            Ok(QuestionEntry {
+                id: q.id.clone(),
+                snapshot: q.snapshot.clone(),
+                snapshot_hash: manifest::hash(&q.snapshot)
+                    .map_err(|e| RunError::Invalid(e.to_string()))?,
+                has_ground_truth: q.ground_truth.text().ok().flatten().is_some(),
+            })
+        })
+        .collect()
+}
+
+/// The episodes of this shard still to run.
+pub fn pending(plan: &Plan) -> Result<Vec<(usize, usize)>, RunError> {
+    let done = finished(&plan.dir)?;
+    let mut out = Vec::new();
+    let mut k = 0;
+    for (qi, q) in plan.info.questions.iter().enumerate() {
+        for r in 1..=plan.info.repeats {
+            let mine = plan.info.shard.is_none_or(|(i, n)| k % n == i - 1);
+            k += 1;
+            if mine && !done.iter().any(|e| e.question == q.id && e.repeat == r) {
+                out.push((qi, r));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Runs the pending episodes, `concurrency` at a time; `progress` is called after each.
+pub fn execute(plan: &Plan, progress: &(dyn Fn(&EpisodeInfo) + Sync)) -> Result<(), RunError> {
+    let todo = pending(plan)?;
+    let runtime = Runtime::shared().map_err(|e| RunError::Invalid(e.to_string()))?;
+    let tools_hash = hex::encode(Sha256::digest(crate::TOOLS_WASM));
+    let next = AtomicUsize::new(0);
+    let first_error: Mutex<Option<RunError>> = Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..plan.concurrency.max(1) {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(&(qi, repeat)) = todo.get(i) else {
+                        break;
+                    };
+                    let q = &plan.info.questions[qi];
+                    match one(plan, q, repeat, &runtime, &tools_hash) {
+                        Ok(e) => progress(&e),
+                        Err(e) => {
+                            if let Ok(mut slot) = first_error.lock() {
+                                slot.get_or_insert(e);
+                            }
+                            break;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    match first_error.into_inner() {
+        Ok(Some(e)) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+fn one(
+    plan: &Plan,
+    q: &QuestionEntry,
+    repeat: usize,
+    runtime: &std::sync::Arc<Runtime>,
+    tools_hash: &str,
+) -> Result<EpisodeInfo, RunError> {
+    let dir = episode_dir(&plan.dir, &q.id, repeat);
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let seed = episode_seed(plan.info.seed, &q.id, repeat);
+    let mut cfg = SessionConfig::for_snapshot(&q.snapshot);
+    cfg.seed = seed;
+    cfg.limits.timeout = std::time::Duration::from_secs(plan.timeout_s);
+    let mut session = Session::new(runtime.clone(), cfg)
+        .map_err(|e| RunError::Invalid(format!("{}: {e}", q.snapshot.display())))?;
+    let header = Header {
+        rcabox_version: env!("CARGO_PKG_VERSION").to_string(),
+        question: q.id.clone(),
+        repeat,
+        snapshot: q.snapshot.display().to_string(),
+        snapshot_hash: q.snapshot_hash.clone(),
+        tools_hash: tools_hash.to_string(),
+        agent: plan.info.agent.clone(),
+        max_turns: plan.settings.max_turns,
+        seed,
+        max_output_chars: plan.settings.max_output_chars,
+        timeout_s: plan.timeout_s,
+    };
+    let traj_path = dir.join("trajectory.jsonl");
+    let mut traj =
+        Writer::create(&traj_path, header).map_err(|e| RunError::Invalid(e.to_string()))?;
+    let mut agent = (plan.make_agent)().map_err(RunError::Invalid)?;
+    let out = episode::run(agent.as_mut(), &mut session, &plan.settings, &mut traj)
+        .map_err(|e| RunError::Invalid(e.to_string()))?;
+    if let Some(a) = &out.answer {
+        let text = serde_json::to_string_pretty(a).map_err(|e| RunError::Invalid(e.to_string()))?;
+        write_atomic(
+            &dir.join("agent_output.json"),
+            format!("{text}\n").as_bytes(),
+        )?;
+    }
+    let info = EpisodeInfo {
+        question: q.id.clone(),
+        repeat,
+        ending: out.ending,
+        turns: out.turns,
+        tokens: out.tokens,
+        cost_usd: out.cost_usd,
+        wall_ms: out.wall_ms,
+        error: out.error,
+    };
+    let text = serde_json::to_string_pretty(&info).map_err(|e| RunError::Invalid(e.to_string()))?;
+    write_atomic(&dir.join("episode.json"), format!("{text}\n").as_bytes())?;
+    Ok(info)
+}

@@ -1,0 +1,267 @@
+//! `rcabox run`: the main job — every question x repeat with an agent, then scores and reports.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use anyhow::{Context, bail};
+use rcabox_runtime::episode::agent::Agent;
+use rcabox_runtime::episode::baseline::Baseline;
+use rcabox_runtime::episode::{Settings, prompt};
+use rcabox_runtime::run::score::score_run;
+use rcabox_runtime::run::{
+    self, AgentFactory, EpisodeInfo, Plan, RunInfo, episode_dir, write_atomic,
+};
+use rcabox_runtime::score::{Matcher, score_answer};
+use rcabox_runtime::snapshot::groundtruth::GroundTruth;
+use rcabox_runtime::snapshot::questions::discover;
+
+/// Arguments of `rcabox run`.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    /// Snapshots: one snapshot, a folder of them, or an ITBench-AA tree (default: the bundled set).
+    #[arg(long)]
+    snapshots: Option<PathBuf>,
+    /// The agent: `baseline` (built in, no API key).
+    #[arg(long, default_value = "baseline")]
+    agent: String,
+    /// Repeats per question.
+    #[arg(long, default_value_t = 3)]
+    repeats: usize,
+    /// Turn cap per episode.
+    #[arg(long, default_value_t = 100)]
+    max_turns: usize,
+    /// Episodes at once (default: the number of CPUs).
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// Output directory (default: runs/<UTC timestamp>).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Continue an interrupted run in this directory, skipping finished episodes.
+    #[arg(long, conflicts_with = "out")]
+    resume: Option<PathBuf>,
+    /// Run only shard i of n (1-based), e.g. 2/4; merge the shards with `rcabox merge`.
+    #[arg(long)]
+    shard: Option<String>,
+    /// Base seed of the sandboxes.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Command timeout in seconds.
+    #[arg(long, default_value_t = 300)]
+    timeout: u64,
+    /// Only these questions (comma-separated ids).
+    #[arg(long, value_delimiter = ',')]
+    questions: Vec<String>,
+    /// System prompt template file (`{max_turns}` is replaced).
+    #[arg(long)]
+    system_prompt: Option<PathBuf>,
+}
+
+fn bundled() -> PathBuf {
+    let here = PathBuf::from("snapshots");
+    if here.is_dir() {
+        here
+    } else {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"))
+    }
+}
+
+fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
+    let (i, n) = s.split_once('/').context("--shard is i/n, e.g. 2/4")?;
+    let (i, n): (usize, usize) = (
+        i.trim().parse().context("--shard i")?,
+        n.trim().parse().context("--shard n")?,
+    );
+    if n == 0 || i == 0 || i > n {
+        bail!("--shard {s}: need 1 <= i <= n");
+    }
+    Ok((i, n))
+}
+
+/// Makes an agent from its id.
+pub fn agent_factory(id: &str) -> anyhow::Result<Box<AgentFactory>> {
+    match id {
+        "baseline" => Ok(Box::new(|| Ok(Box::new(Baseline::new()) as Box<dyn Agent>))),
+        other => bail!("unknown agent `{other}`; available: baseline"),
+    }
+}
+
+fn timestamp() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    chrono::DateTime::from_timestamp(now.as_secs() as i64, 0)
+        .map(|t| t.format("%Y%m%dT%H%M%SZ").to_string())
+        .unwrap_or_else(|| now.as_secs().to_string())
+}
+
+/// Runs `rcabox run`.
+pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
+    if a.repeats == 0 || a.max_turns == 0 {
+        bail!("--repeats and --max-turns must be at least 1");
+    }
+    let source = a.snapshots.clone().unwrap_or_else(bundled);
+    let mut questions = discover(&source)
+        .with_context(|| format!("finding snapshots under {}", source.display()))?;
+    if !a.questions.is_empty() {
+        questions.retain(|q| a.questions.contains(&q.id));
+        if questions.is_empty() {
+            bail!(
+                "none of --questions {} is under {}",
+                a.questions.join(","),
+                source.display()
+            );
+        }
+    }
+    let dir = a
+        .resume
+        .clone()
+        .or(a.out.clone())
+        .unwrap_or_else(|| PathBuf::from("runs").join(timestamp()));
+    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
+    let info = RunInfo {
+        rcabox_version: env!("CARGO_PKG_VERSION").to_string(),
+        agent: a.agent.clone(),
+        repeats: a.repeats,
+        max_turns: a.max_turns,
+        seed: a.seed,
+        shard,
+        questions: run::entries(&questions)?,
+    };
+    if a.resume.is_none() && dir.join("run.json").exists() {
+        bail!(
+            "{} already holds a run; continue it with --resume {}",
+            dir.display(),
+            dir.display()
+        );
+    }
+    run::prepare(&dir, &info, &questions)?;
+    let system = match &a.system_prompt {
+        Some(p) => std::fs::read_to_string(p)
+            .with_context(|| format!("reading --system-prompt {}", p.display()))?,
+        None => prompt::DEFAULT_SYSTEM.to_string(),
+    };
+    let factory = agent_factory(&a.agent)?;
+    let settings = Settings {
+        max_turns: a.max_turns,
+        system_prompt: system,
+        ..Settings::default()
+    };
+    let concurrency = a
+        .concurrency
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let plan = Plan {
+        dir: dir.clone(),
+        info,
+        settings,
+        make_agent: factory.as_ref(),
+        concurrency,
+        timeout_s: a.timeout,
+    };
+    let todo = run::pending(&plan)?.len();
+    let already = run::finished(&dir)?.len();
+    eprintln!(
+        "rcabox run: {} questions x {} repeats, agent {}, {} to run ({} already done), {} at once -> {}",
+        plan.info.questions.len(),
+        a.repeats,
+        a.agent,
+        todo,
+        already,
+        concurrency,
+        dir.display()
+    );
+    let progress = Progress::new(&dir, already, already + todo);
+    run::execute(&plan, &|e| progress.done(e))?;
+    finish(&dir)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Scores a run and writes results.json, report.md and report.html into it.
+pub fn finish(dir: &Path) -> anyhow::Result<()> {
+    let results = score_run(dir, None)?;
+    write_atomic(
+        &dir.join("results.json"),
+        format!("{}\n", serde_json::to_string_pretty(&results)?).as_bytes(),
+    )?;
+    let report = rcabox_runtime::report::load(dir)?;
+    let reports = [report];
+    write_atomic(
+        &dir.join("report.md"),
+        rcabox_runtime::report::markdown(&reports).as_bytes(),
+    )?;
+    write_atomic(
+        &dir.join("report.html"),
+        rcabox_runtime::report::html(&reports).as_bytes(),
+    )?;
+    eprintln!(
+        "all-recall AP {:.3} ± {:.3} over {} questions, {} trials; report: {}",
+        results.all_recall_ap,
+        results.all_recall_ap_std_error,
+        results.incidents,
+        results.trials,
+        dir.join("report.html").display()
+    );
+    Ok(())
+}
+
+/// One line per finished episode with the running score.
+struct Progress {
+    dir: PathBuf,
+    total: usize,
+    state: Mutex<(usize, f64, usize, u64, f64)>,
+}
+
+impl Progress {
+    fn new(dir: &Path, done: usize, total: usize) -> Self {
+        Progress {
+            dir: dir.to_path_buf(),
+            total,
+            state: Mutex::new((done, 0.0, 0, 0, 0.0)),
+        }
+    }
+
+    fn score(&self, e: &EpisodeInfo) -> Option<f64> {
+        let gt = GroundTruth::load(
+            &self
+                .dir
+                .join("ground_truth")
+                .join(format!("{}.yaml", e.question)),
+        )
+        .ok()?;
+        let text = std::fs::read_to_string(
+            episode_dir(&self.dir, &e.question, e.repeat).join("agent_output.json"),
+        )
+        .ok();
+        let answer = text.and_then(|t| rcabox_runtime::answer::Answer::parse(&t).ok());
+        Some(
+            score_answer(&Matcher::new(&gt), answer.as_ref())
+                .metrics
+                .all_recall_ap,
+        )
+    }
+
+    fn done(&self, e: &EpisodeInfo) {
+        let ap = self.score(e);
+        let Ok(mut s) = self.state.lock() else { return };
+        s.0 += 1;
+        if let Some(ap) = ap {
+            s.1 += ap;
+            s.2 += 1;
+        }
+        s.3 += e.tokens;
+        s.4 += e.cost_usd;
+        eprintln!(
+            "[{:>3}/{}] {} r{} {:?} in {} turns, AP {} | mean AP {:.3}, {} tokens, ${:.4}",
+            s.0,
+            self.total,
+            e.question,
+            e.repeat,
+            e.ending,
+            e.turns,
+            ap.map_or("-".to_string(), |v| format!("{v:.3}")),
+            if s.2 > 0 { s.1 / s.2 as f64 } else { 0.0 },
+            s.3,
+            s.4
+        );
+    }
+}

@@ -1,0 +1,288 @@
+//! `rcabox run`, `score`, `report` and `replay` end to end on the bundled snapshots.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn rcabox() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_rcabox"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn run_to(dir: &Path, extra: &[&str]) -> std::process::Output {
+    rcabox()
+        .args(["run", "--out"])
+        .arg(dir)
+        .args(extra)
+        .output()
+        .expect("rcabox run")
+}
+
+/// Scores without wall times, which differ between runs by nature.
+fn scores(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("results.json")).expect("results.json");
+    let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
+    for t in v["raw_results"].as_array_mut().expect("raw") {
+        t.as_object_mut().expect("trial").remove("wall_ms");
+    }
+    for inc in v["statistics"]["per_incident"]
+        .as_object_mut()
+        .expect("per incident")
+        .values_mut()
+    {
+        inc["metrics"]
+            .as_object_mut()
+            .expect("metrics")
+            .remove("wall_s");
+    }
+    v["statistics"]["overall"]
+        .as_object_mut()
+        .expect("overall")
+        .remove("wall_s");
+    v
+}
+
+const FEW: &str = "Scenario-2,Scenario-31,Scenario-36,Scenario-50";
+
+#[test]
+fn run_scores_reports_and_replays_byte_identically() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let run = d.path().join("run");
+    let o = run_to(
+        &run,
+        &["--questions", FEW, "--repeats", "2", "--concurrency", "2"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in [
+        "run.json",
+        "results.json",
+        "report.md",
+        "report.html",
+        "ground_truth/Scenario-2.yaml",
+    ] {
+        assert!(run.join(f).is_file(), "{f}");
+    }
+    let results = scores(&run);
+    assert_eq!(results["trials"], 8);
+    assert_eq!(results["incidents"], 4);
+    let ap = results["all_recall_ap"].as_f64().expect("ap");
+    assert!(ap > 0.5, "the baseline scores well above zero: {ap}");
+    // Every episode has an ITBench agent_output.json and replays byte for byte.
+    let mut trajs = Vec::new();
+    for q in FEW.split(',') {
+        for r in 1..=2 {
+            let ep = run.join("episodes").join(q).join(format!("r{r}"));
+            assert!(ep.join("agent_output.json").is_file(), "{q} r{r}");
+            trajs.push(ep.join("trajectory.jsonl"));
+        }
+    }
+    let o = rcabox()
+        .arg("replay")
+        .args(&trajs)
+        .output()
+        .expect("replay");
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("5 commands identical, 0 differ"));
+
+    // A changed observation is caught.
+    let text = std::fs::read_to_string(&trajs[0]).expect("read");
+    let tampered = d.path().join("tampered.jsonl");
+    std::fs::write(
+        &tampered,
+        text.replacen("<exit_code>0</exit_code>", "<exit_code>1</exit_code>", 1),
+    )
+    .expect("write");
+    let o = rcabox()
+        .arg("replay")
+        .arg(&tampered)
+        .output()
+        .expect("replay");
+    assert_eq!(o.status.code(), Some(1));
+
+    // Same seed, same scores; score RUN_DIR agrees with the run's own results.
+    let again = d.path().join("again");
+    assert!(
+        run_to(&again, &["--questions", FEW, "--repeats", "2"])
+            .status
+            .success()
+    );
+    assert_eq!(scores(&run), scores(&again));
+    let o = rcabox()
+        .args(["score", "--json"])
+        .arg(&run)
+        .output()
+        .expect("score");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("score json");
+    assert_eq!(v["all_recall_ap"], results["all_recall_ap"]);
+    assert!(v["statistics"]["per_incident"]["Scenario-2"]["pass_at_k"]["pass@2"].is_number());
+    // Cut at 3 turns the baseline has not answered yet.
+    let o = rcabox()
+        .args(["score", "--json", "--max-turns", "3"])
+        .arg(&run)
+        .output()
+        .expect("score");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("score json");
+    assert_eq!(v["all_recall_ap"], 0.0);
+
+    // Two runs make a leaderboard.
+    let html = d.path().join("r.html");
+    let o = rcabox()
+        .arg("report")
+        .arg(&run)
+        .arg(&again)
+        .arg("--html")
+        .arg(&html)
+        .output()
+        .expect("report");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert_eq!(page.matches("<td>baseline</td>").count(), 2);
+    assert!(page.contains("<svg") && page.contains("id=\"t0-Scenario-2-r1\""));
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "no network references"
+    );
+}
+
+#[test]
+fn kill_9_then_resume_equals_an_uninterrupted_run() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let whole = d.path().join("whole");
+    assert!(
+        run_to(&whole, &["--repeats", "1", "--concurrency", "1"])
+            .status
+            .success()
+    );
+
+    let cut = d.path().join("cut");
+    let mut child = rcabox()
+        .args(["run", "--repeats", "1", "--concurrency", "1", "--out"])
+        .arg(&cut)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    // Kill it as soon as the second episode is done.
+    while let Some(Ok(l)) = lines.next() {
+        if l.starts_with("[  2/") {
+            break;
+        }
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    assert!(
+        !cut.join("results.json").exists(),
+        "the run was cut before the end"
+    );
+    let o = rcabox()
+        .args(["run", "--repeats", "1", "--resume"])
+        .arg(&cut)
+        .output()
+        .expect("resume");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("0 already done"), "{err}");
+    assert_eq!(scores(&cut), scores(&whole));
+
+    // Resuming with other settings is refused, and a finished directory is not overwritten.
+    let o = rcabox()
+        .args(["run", "--repeats", "2", "--resume"])
+        .arg(&cut)
+        .output()
+        .expect("resume");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("resume with the same settings"));
+    let o = run_to(&cut, &["--repeats", "1"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already holds a run"));
+}
+
+#[test]
+fn snapshot_and_score_commands() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let snap = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots/Scenario-31");
+    let o = rcabox()
+        .args(["snapshot", "verify"])
+        .arg(&snap)
+        .output()
+        .expect("verify");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let o = rcabox()
+        .args(["snapshot", "inspect"])
+        .arg(&snap)
+        .output()
+        .expect("inspect");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("alert files    31") && text.contains("ground truth   present"),
+        "{text}"
+    );
+    let copy = d.path().join("s");
+    let o = rcabox()
+        .args(["snapshot", "generate", "--scenario", "31", "--scale", "0.6"])
+        .arg(&copy)
+        .output()
+        .expect("generate");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let hash = |p: &Path| {
+        String::from_utf8_lossy(
+            &rcabox()
+                .args(["snapshot", "hash"])
+                .arg(p)
+                .output()
+                .expect("hash")
+                .stdout,
+        )
+        .into_owned()
+    };
+    assert_eq!(
+        hash(&copy),
+        hash(&snap),
+        "default seed reproduces the bundled snapshot"
+    );
+    std::fs::write(copy.join("k8s_events_raw.tsv"), "x").expect("tamper");
+    let o = rcabox()
+        .args(["snapshot", "verify"])
+        .arg(&copy)
+        .output()
+        .expect("verify");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("changed: k8s_events_raw.tsv"));
+
+    let answer = d.path().join("a.json");
+    std::fs::write(&answer, r#"{"entities":[{"name":"otel-demo/NetworkPolicy/frontend-block-all-ports","contributing_factor":true},{"name":"otel-demo/Deployment/cart","contributing_factor":true}]}"#).expect("answer");
+    let o = rcabox()
+        .args(["score", "--json", "--ground-truth"])
+        .arg(snap.join("ground_truth.yaml"))
+        .arg("--answer")
+        .arg(&answer)
+        .output()
+        .expect("score");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v["all_recall_ap"], 0.5);
+    assert_eq!(v["precision"], 0.5);
+    assert_eq!(v["recall"], 1.0);
+    assert_eq!(v["matches"][0]["root_cause"], "frontend-block-all-ports");
+    assert!(v["matches"][1]["root_cause"].is_null());
+    assert!(
+        !v["matches"][1]["explanation"]
+            .as_str()
+            .expect("why")
+            .is_empty()
+    );
+    std::fs::write(&answer, r#"{"entities":[{"name":3}]}"#).expect("bad answer");
+    let o = rcabox()
+        .args(["score", "--ground-truth"])
+        .arg(snap.join("ground_truth.yaml"))
+        .arg("--answer")
+        .arg(&answer)
+        .output()
+        .expect("score");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("entities[0].name: expected a string"));
+}
