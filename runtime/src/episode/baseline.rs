@@ -69,10 +69,10 @@ impl Baseline {
         let mut changed: Vec<(usize, String, String)> = Vec::new();
         for line in out("changed objects").lines() {
             let f: Vec<&str> = line.split('\t').collect();
-            if let [kind, ns, name, status] = f.as_slice() {
-                if let Some(rank) = CAUSE_KINDS.iter().position(|k| k == kind) {
-                    changed.push((rank, format!("{ns}/{kind}/{name}"), (*status).to_string()));
-                }
+            if let [kind, ns, name, status] = f.as_slice()
+                && let Some(rank) = CAUSE_KINDS.iter().position(|k| k == kind)
+            {
+                changed.push((rank, format!("{ns}/{kind}/{name}"), (*status).to_string()));
             }
         }
         changed.sort();

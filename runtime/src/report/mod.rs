@@ -43,10 +43,9 @@ pub fn load(dir: &Path) -> Result<RunReport, RunError> {
             if let Record::Tool {
                 name, duration_ms, ..
             } = r
+                && name == "code_exec"
             {
-                if name == "code_exec" {
-                    tool_latencies_ms.push(*duration_ms);
-                }
+                tool_latencies_ms.push(*duration_ms);
             }
         }
         trajectories.push((t.incident_id.clone(), t.trial, recs));
