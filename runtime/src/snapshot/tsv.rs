@@ -13,6 +13,24 @@ pub struct TsvReader {
     path: String,
     inner: csv::Reader<BufReader<File>>,
     header: Vec<String>,
+    /// The recorder ends every record with a newline; a file that does not was cut short
+    /// (the `csv` crate would silently close an open quote at the end of input).
+    ends_with_newline: bool,
+}
+
+fn last_byte(path: &Path) -> Result<Option<u8>, SnapshotError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = File::open(path).map_err(|e| SnapshotError::io(path, e))?;
+    let len = f.metadata().map_err(|e| SnapshotError::io(path, e))?.len();
+    if len == 0 {
+        return Ok(None);
+    }
+    f.seek(SeekFrom::Start(len - 1))
+        .map_err(|e| SnapshotError::io(path, e))?;
+    let mut b = [0u8; 1];
+    f.read_exact(&mut b)
+        .map_err(|e| SnapshotError::io(path, e))?;
+    Ok(Some(b[0]))
 }
 
 impl TsvReader {
@@ -43,6 +61,7 @@ impl TsvReader {
             path: shown,
             inner,
             header,
+            ends_with_newline: last_byte(path)? == Some(b'\n'),
         })
     }
 
@@ -58,9 +77,19 @@ impl TsvReader {
 
     /// Reads the next record into `rec`; false at the end.
     pub fn next_record(&mut self, rec: &mut csv::StringRecord) -> Result<bool, SnapshotError> {
-        self.inner
+        let more = self
+            .inner
             .read_record(rec)
-            .map_err(|e| csv_error(&self.path, e))
+            .map_err(|e| csv_error(&self.path, e))?;
+        if !more && !self.ends_with_newline {
+            return Err(SnapshotError::Malformed {
+                path: self.path.clone(),
+                line: self.inner.position().line() as usize,
+                message: "the file ends in the middle of a record (no final newline): truncated?"
+                    .into(),
+            });
+        }
+        Ok(more)
     }
 }
 
@@ -131,10 +160,12 @@ mod tests {
             "{e}"
         );
 
-        std::fs::write(&p, "a\tb\n1\t\"unterminated\n").expect("write");
+        std::fs::write(&p, "a\tb\n1\t\"cut in the mid").expect("write");
         let mut r = TsvReader::open(&p).expect("open");
+        // The cut record still reads; the end of input then reports the truncation.
+        assert!(r.next_record(&mut rec).expect("partial record"));
         let e = r.next_record(&mut rec).expect_err("truncated").to_string();
-        assert!(e.contains("t.tsv:2:"), "{e}");
+        assert!(e.contains("t.tsv:") && e.contains("truncated?"), "{e}");
 
         std::fs::write(&p, "").expect("write");
         let e = TsvReader::open(&p).err().expect("empty").to_string();
