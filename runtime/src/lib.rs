@@ -13,6 +13,7 @@
 //!
 //! Nothing here knows about the command line; the `rcabox` binary adds that.
 
+pub mod agents;
 pub mod answer;
 pub mod episode;
 pub mod report;

@@ -5,13 +5,10 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use anyhow::{Context, bail};
-use rcabox_runtime::episode::agent::Agent;
-use rcabox_runtime::episode::baseline::Baseline;
+use rcabox_runtime::agents::{self, AgentOptions};
 use rcabox_runtime::episode::{Settings, prompt};
 use rcabox_runtime::run::score::score_run;
-use rcabox_runtime::run::{
-    self, AgentFactory, EpisodeInfo, Plan, RunInfo, episode_dir, write_atomic,
-};
+use rcabox_runtime::run::{self, EpisodeInfo, Plan, RunInfo, episode_dir, write_atomic};
 use rcabox_runtime::score::{Matcher, score_answer};
 use rcabox_runtime::snapshot::groundtruth::GroundTruth;
 use rcabox_runtime::snapshot::questions::discover;
@@ -22,9 +19,34 @@ pub struct RunArgs {
     /// Snapshots: one snapshot, a folder of them, or an ITBench-AA tree (default: the bundled set).
     #[arg(long)]
     snapshots: Option<PathBuf>,
-    /// The agent: `baseline` (built in, no API key).
+    /// The agent: `baseline` (built in, no API key), `openai:MODEL`, `anthropic:MODEL`,
+    /// `cmd:PROGRAM` (JSON lines, docs/AGENT_PROTOCOL.md) or `replay:TRAJECTORY|RUN_DIR`.
     #[arg(long, default_value = "baseline")]
     agent: String,
+    /// API base URL (default: the provider's; any OpenAI-compatible server works).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// Environment variable with the API key (default OPENAI_API_KEY / ANTHROPIC_API_KEY).
+    #[arg(long)]
+    api_key_env: Option<String>,
+    /// Price table (JSON, dollars per million tokens; default data/prices.json).
+    #[arg(long)]
+    prices: Option<PathBuf>,
+    /// Model API request timeout in seconds.
+    #[arg(long, default_value_t = 600)]
+    request_timeout: u64,
+    /// Retries of a failed model API request (429, 5xx, network, unreadable body).
+    #[arg(long, default_value_t = 8)]
+    retries: u32,
+    /// Model API requests in flight at once, per model (0: no limit).
+    #[arg(long, default_value_t = 0)]
+    model_concurrency: usize,
+    /// Model API requests per minute, per model (0: no limit).
+    #[arg(long, default_value_t = 0)]
+    rpm: u32,
+    /// Anthropic max_tokens per reply.
+    #[arg(long, default_value_t = 8192)]
+    max_tokens: u32,
     /// Repeats per question.
     #[arg(long, default_value_t = 3)]
     repeats: usize,
@@ -76,14 +98,6 @@ fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
         bail!("--shard {s}: need 1 <= i <= n");
     }
     Ok((i, n))
-}
-
-/// Makes an agent from its id.
-pub fn agent_factory(id: &str) -> anyhow::Result<Box<AgentFactory>> {
-    match id {
-        "baseline" => Ok(Box::new(|| Ok(Box::new(Baseline::new()) as Box<dyn Agent>))),
-        other => bail!("unknown agent `{other}`; available: baseline"),
-    }
 }
 
 fn timestamp() -> String {
@@ -141,7 +155,18 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("reading --system-prompt {}", p.display()))?,
         None => prompt::DEFAULT_SYSTEM.to_string(),
     };
-    let factory = agent_factory(&a.agent)?;
+    let mut opts = AgentOptions {
+        base_url: a.base_url.clone(),
+        api_key_env: a.api_key_env.clone(),
+        prices: a.prices.clone(),
+        max_tokens: a.max_tokens,
+        ..AgentOptions::default()
+    };
+    opts.http.timeout = std::time::Duration::from_secs(a.request_timeout);
+    opts.http.max_retries = a.retries;
+    opts.http.max_concurrent = a.model_concurrency;
+    opts.http.rpm = a.rpm;
+    let factory = agents::factory(&a.agent, &opts).map_err(anyhow::Error::msg)?;
     let settings = Settings {
         max_turns: a.max_turns,
         system_prompt: system,

@@ -7,7 +7,6 @@
 //! ends with no answer. Everything is written to the trajectory as it happens.
 
 pub mod agent;
-pub mod baseline;
 pub mod prompt;
 pub mod tools;
 

@@ -69,6 +69,17 @@ pub fn shell_results(r: &CommandResult, max_chars: usize) -> String {
 
 /// The `cmd` of a `code_exec` call, or the error to send back.
 pub fn code_exec_cmd(args: &Value) -> Result<String, String> {
+    if let Value::String(raw) = args {
+        return match serde_json::from_str::<Value>(raw) {
+            Ok(v) if v.is_object() => code_exec_cmd(&v),
+            Ok(_) => {
+                Err("code_exec: arguments must be a JSON object like {\"cmd\": \"ls\"}".into())
+            }
+            Err(e) => Err(format!(
+                "code_exec: arguments are not valid JSON ({e}); send {{\"cmd\": \"...\"}}"
+            )),
+        };
+    }
     match args.get("cmd") {
         Some(Value::String(c)) if !c.trim().is_empty() => Ok(c.clone()),
         Some(Value::String(_)) => Err("code_exec: `cmd` is empty".into()),

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::episode::agent::Agent;
+use crate::agents::Factory;
 use crate::episode::{self, Settings};
 use crate::sandbox::{Runtime, Session, SessionConfig};
 use crate::snapshot::manifest;
@@ -154,9 +154,6 @@ pub fn finished(run: &Path) -> Result<Vec<EpisodeInfo>, RunError> {
     Ok(out)
 }
 
-/// Makes one agent per episode (an agent keeps per-episode state).
-pub type AgentFactory = dyn Fn() -> Result<Box<dyn Agent>, String> + Sync;
-
 /// What to run.
 pub struct Plan<'a> {
     /// Run directory.
@@ -166,7 +163,7 @@ pub struct Plan<'a> {
     /// Episode settings.
     pub settings: Settings,
     /// Makes one agent per episode.
-    pub make_agent: &'a AgentFactory,
+    pub make_agent: &'a Factory,
     /// Episodes at once.
     pub concurrency: usize,
     /// Command timeout in seconds.
@@ -318,7 +315,7 @@ fn one(
     let traj_path = dir.join("trajectory.jsonl");
     let mut traj =
         Writer::create(&traj_path, header).map_err(|e| RunError::Invalid(e.to_string()))?;
-    let mut agent = (plan.make_agent)().map_err(RunError::Invalid)?;
+    let mut agent = (plan.make_agent)(&q.id, repeat).map_err(RunError::Invalid)?;
     let out = episode::run(agent.as_mut(), &mut session, &plan.settings, &mut traj)
         .map_err(|e| RunError::Invalid(e.to_string()))?;
     if let Some(a) = &out.answer {

@@ -5,8 +5,8 @@
 
 use serde_json::{Value, json};
 
-use super::agent::{Agent, AgentError, Message, Reply, ToolCall};
-use super::{last_observations, stdout_of};
+use crate::episode::agent::{Agent, AgentError, Message, Reply, ToolCall};
+use crate::episode::{last_observations, stdout_of};
 
 /// Unquotes the Body column of a snapshot TSV (RFC 4180) so jq can read it.
 const UNQUOTE: &str = r#"sed 's/^"//; s/"$//; s/""/"/g'"#;

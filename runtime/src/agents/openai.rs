@@ -1,0 +1,144 @@
+//! `openai:MODEL`: any OpenAI-compatible chat-completions endpoint, with tool calling and
+//! reasoning-token accounting.
+
+use serde_json::{Value, json};
+
+use super::http::{CallError, HttpOptions, post_json};
+use super::pricing::Prices;
+use super::shrink;
+use crate::episode::agent::{Agent, AgentError, Message, Reply, Role, ToolCall, Usage};
+
+/// The agent.
+pub struct OpenAi {
+    model: String,
+    http: HttpOptions,
+    prices: Prices,
+}
+
+impl OpenAi {
+    /// An agent for `model` at `http.base_url`.
+    pub fn new(model: &str, http: HttpOptions, prices: Prices) -> Self {
+        OpenAi {
+            model: model.to_string(),
+            http,
+            prices,
+        }
+    }
+}
+
+/// Messages in the chat-completions shape.
+pub fn wire_messages(messages: &[Message]) -> Vec<Value> {
+    messages
+        .iter()
+        .map(|m| match m.role {
+            Role::System => json!({"role": "system", "content": m.content}),
+            Role::User => json!({"role": "user", "content": m.content}),
+            Role::Tool => json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content}),
+            Role::Assistant => {
+                let mut v = json!({"role": "assistant", "content": if m.content.is_empty() { Value::Null } else { json!(m.content) }});
+                if !m.tool_calls.is_empty() {
+                    v["tool_calls"] = m
+                        .tool_calls
+                        .iter()
+                        .map(|c| {
+                            let args = match &c.arguments {
+                                Value::String(raw) => raw.clone(),
+                                other => other.to_string(),
+                            };
+                            json!({"id": c.id, "type": "function", "function": {"name": c.name, "arguments": args}})
+                        })
+                        .collect();
+                }
+                v
+            }
+        })
+        .collect()
+}
+
+/// Reads a chat-completions response.
+pub fn parse_reply(v: &Value) -> Result<(String, Vec<ToolCall>, Usage), String> {
+    let msg = v
+        .pointer("/choices/0/message")
+        .ok_or_else(|| format!("no choices[0].message in the response: {}", short(v)))?;
+    let content = msg
+        .get("content")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let mut calls = Vec::new();
+    for (i, c) in msg
+        .get("tool_calls")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let name = c
+            .pointer("/function/name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("tool_calls[{i}] has no function.name"))?;
+        let raw = c
+            .pointer("/function/arguments")
+            .and_then(Value::as_str)
+            .unwrap_or("{}");
+        // Invalid JSON stays a string so the tool can say what is wrong with it.
+        let arguments =
+            serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+        let id = c
+            .get("id")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("call_{i}"), str::to_string);
+        calls.push(ToolCall {
+            id,
+            name: name.to_string(),
+            arguments,
+        });
+    }
+    let u = |p: &str| v.pointer(p).and_then(Value::as_u64).unwrap_or(0);
+    let usage = Usage {
+        input_tokens: u("/usage/prompt_tokens"),
+        output_tokens: u("/usage/completion_tokens"),
+        reasoning_tokens: u("/usage/completion_tokens_details/reasoning_tokens"),
+    };
+    Ok((content, calls, usage))
+}
+
+fn short(v: &Value) -> String {
+    v.to_string().chars().take(300).collect()
+}
+
+impl Agent for OpenAi {
+    fn id(&self) -> String {
+        format!("openai:{}", self.model)
+    }
+
+    fn next(&mut self, messages: &[Message], tools: &[Value]) -> Result<Reply, AgentError> {
+        let mut msgs = messages.to_vec();
+        loop {
+            let body = json!({"model": self.model, "messages": wire_messages(&msgs), "tools": tools, "tool_choice": "auto"});
+            let auth = [("authorization", format!("Bearer {}", self.http.api_key))];
+            match post_json(&self.http, &self.model, "/chat/completions", &auth, &body) {
+                Ok(v) => {
+                    let (content, tool_calls, usage) = parse_reply(&v).map_err(AgentError)?;
+                    let cost_usd =
+                        self.prices
+                            .cost(&self.model, usage.input_tokens, usage.output_tokens);
+                    return Ok(Reply {
+                        content,
+                        tool_calls,
+                        usage,
+                        cost_usd,
+                    });
+                }
+                Err(CallError::ContextOverflow(why)) => {
+                    if !shrink(&mut msgs) {
+                        return Err(AgentError(format!(
+                            "context window exceeded and nothing left to drop: {why}"
+                        )));
+                    }
+                }
+                Err(CallError::Failed(e)) => return Err(AgentError(e)),
+            }
+        }
+    }
+}
