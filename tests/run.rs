@@ -286,3 +286,121 @@ fn snapshot_and_score_commands() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("entities[0].name: expected a string"));
 }
+
+#[test]
+fn cmd_and_replay_agents_run_through_rcabox_run() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/agents/scripted_agent.py");
+    let cmd_run = d.path().join("cmd");
+    let agent = format!("cmd:python3 {}", script.display());
+    let o = run_to(
+        &cmd_run,
+        &[
+            "--questions",
+            "Scenario-31",
+            "--repeats",
+            "1",
+            "--agent",
+            &agent,
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = scores(&cmd_run);
+    assert_eq!(v["all_recall_ap"], 1.0, "{v}");
+    assert_eq!(v["raw_results"][0]["tokens"], 30);
+
+    // Replaying the recorded replies gives the same answers and scores.
+    let replayed = d.path().join("replayed");
+    let agent = format!("replay:{}", cmd_run.display());
+    let o = run_to(
+        &replayed,
+        &[
+            "--questions",
+            "Scenario-31",
+            "--repeats",
+            "1",
+            "--agent",
+            &agent,
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let a = std::fs::read(cmd_run.join("episodes/Scenario-31/r1/agent_output.json")).expect("a");
+    let b = std::fs::read(replayed.join("episodes/Scenario-31/r1/agent_output.json")).expect("b");
+    assert_eq!(a, b);
+
+    // A cmd agent that writes garbage ends its episode with an error, and the run completes.
+    let bad = d.path().join("bad");
+    let o = run_to(
+        &bad,
+        &[
+            "--questions",
+            "Scenario-31",
+            "--repeats",
+            "1",
+            "--agent",
+            "cmd:read line; echo not-json",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ep =
+        std::fs::read_to_string(bad.join("episodes/Scenario-31/r1/episode.json")).expect("episode");
+    assert!(
+        ep.contains("\"ending\": \"error\"") && ep.contains("reply is not"),
+        "{ep}"
+    );
+    let o = run_to(&d.path().join("x"), &["--agent", "openai:"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs a model"));
+    let o = rcabox()
+        .args([
+            "run",
+            "--agent",
+            "anthropic:claude",
+            "--api-key-env",
+            "RCABOX_TEST_NO_SUCH_KEY",
+            "--out",
+        ])
+        .arg(d.path().join("y"))
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("$RCABOX_TEST_NO_SUCH_KEY"));
+}
+
+#[test]
+fn shards_merge_into_the_whole_run() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let q = [
+        "--questions",
+        "Scenario-2,Scenario-31,Scenario-36",
+        "--repeats",
+        "2",
+    ];
+    let whole = d.path().join("whole");
+    assert!(run_to(&whole, &q).status.success());
+    let mut shards = Vec::new();
+    for i in 1..=2 {
+        let s = d.path().join(format!("s{i}"));
+        let mut args = q.to_vec();
+        let shard = format!("{i}/2");
+        args.extend(["--shard", &shard]);
+        assert!(run_to(&s, &args).status.success());
+        shards.push(s);
+    }
+    let merged = d.path().join("merged");
+    let o = rcabox()
+        .args(["merge", "--out"])
+        .arg(&merged)
+        .args(&shards)
+        .output()
+        .expect("merge");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(scores(&merged), scores(&whole));
+    // The same shard twice is refused.
+    let o = rcabox()
+        .args(["merge", "--out"])
+        .arg(d.path().join("twice"))
+        .arg(&shards[0])
+        .arg(&shards[0])
+        .output()
+        .expect("merge");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("more than one shard"));
+}

@@ -30,6 +30,8 @@ enum Command {
     Shell(shell::ShellArgs),
     /// Score an answer against a ground truth, or every episode of a run directory.
     Score(score::ScoreArgs),
+    /// Join the directories of a sharded run, then score and report it.
+    Merge(run::MergeArgs),
     /// Markdown and HTML reports over run directories.
     Report(report::ReportArgs),
     /// Re-run a trajectory's commands and check the observations are byte-identical.
@@ -43,6 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Run(a) => run::run(a),
         Command::Report(a) => report::run(a),
+        Command::Merge(a) => run::merge(a),
         Command::Replay(a) => replay::run(a),
         Command::Exec(a) => exec::run(a),
         Command::Shell(a) => shell::run(a),

@@ -290,3 +290,30 @@ impl Progress {
         );
     }
 }
+
+/// Arguments of `rcabox merge`.
+#[derive(clap::Args)]
+pub struct MergeArgs {
+    /// The merged run directory (new).
+    #[arg(long)]
+    out: PathBuf,
+    /// Shard run directories.
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+}
+
+/// Runs `rcabox merge`: joins shard directories, then scores and reports the whole.
+pub fn merge(a: MergeArgs) -> anyhow::Result<ExitCode> {
+    let shards: Vec<&Path> = a.shards.iter().map(PathBuf::as_path).collect();
+    let n = run::merge::merge(&a.out, &shards)?;
+    let info = run::load_info(&a.out)?;
+    let want = info.questions.len() * info.repeats;
+    if n < want {
+        eprintln!(
+            "rcabox merge: {n} of {want} episodes are finished; continue the missing ones with `rcabox run --resume {}`",
+            a.out.display()
+        );
+    }
+    finish(&a.out)?;
+    Ok(ExitCode::SUCCESS)
+}

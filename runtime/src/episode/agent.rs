@@ -60,10 +60,13 @@ impl Message {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Usage {
     /// Prompt tokens.
+    #[serde(default)]
     pub input_tokens: u64,
     /// Completion tokens, reasoning included.
+    #[serde(default)]
     pub output_tokens: u64,
     /// Of which reasoning.
+    #[serde(default)]
     pub reasoning_tokens: u64,
 }
 
@@ -71,12 +74,16 @@ pub struct Usage {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reply {
     /// Text.
+    #[serde(default)]
     pub content: String,
     /// Tool calls, run in order.
+    #[serde(default)]
     pub tool_calls: Vec<ToolCall>,
     /// Tokens.
+    #[serde(default)]
     pub usage: Usage,
     /// Cost in US dollars.
+    #[serde(default)]
     pub cost_usd: f64,
 }
 

@@ -11,6 +11,7 @@
 //! results.json, report.md, report.html
 //! ```
 
+pub mod merge;
 pub mod score;
 
 use std::path::{Path, PathBuf};
