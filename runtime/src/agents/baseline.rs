@@ -21,8 +21,8 @@ fn playbook() -> Vec<(&'static str, String)> {
     vec![
         ("alerts", "cd /snapshot/alerts 2>/dev/null || cd /snapshot; f=$(ls alerts_* | tail -1); echo \"$f\"; jq -r '(if type==\"array\" then . else (.data.alerts // .alerts) end)[] | [.labels.alertname, (.labels.service_name // .labels.namespace // \"\"), .labels.severity] | @tsv' \"$f\" | sort | uniq -c".to_string()),
         ("warning events", format!("for f in /snapshot/*events*.tsv; do tail -n +2 \"$f\" | cut -f9 | {UNQUOTE} | jq -r 'select(.object.type==\"Warning\") | [.object.reason, .object.involvedObject.kind, (.object.involvedObject.namespace // \"\"), .object.involvedObject.name] | @tsv' 2>/dev/null; done | sort | uniq -c | sort -rn | head -20")),
-        ("error logs", col("otel_logs_raw.tsv", "$c[\"SeverityText\"]==\"ERROR\"", "$c[\"ServiceName\"] \"\\t\" substr($c[\"Body\"],1,120)")),
-        ("error spans", col("otel_traces_raw.tsv", "$c[\"StatusCode\"]==\"Error\"", "$c[\"ServiceName\"] \"\\t\" $c[\"StatusMessage\"]")),
+        ("error logs", col("otel_logs_raw.tsv", "$(c[\"SeverityText\"])==\"ERROR\"", "$(c[\"ServiceName\"])")),
+        ("error spans", col("otel_traces_raw.tsv", "$(c[\"StatusCode\"])==\"Error\"", "$(c[\"ServiceName\"]) \"\\t\" $(c[\"StatusMessage\"])")),
         ("changed objects", format!("for f in /snapshot/*objects*.tsv; do tail -n +2 \"$f\" | cut -f9 | {UNQUOTE}; done | jq -c '{{k: [.kind, (.metadata.namespace // \"\"), .metadata.name], b: .}}' | jq -rs 'group_by(.k) | map(select(length == 1 or .[0].b != .[-1].b)) | .[] | .[0].k + [if length == 1 then \"only-once\" else \"changed\" end] | @tsv'")),
     ]
 }
@@ -78,9 +78,23 @@ impl Baseline {
         changed.sort();
         let mut names: Vec<(String, String)> = Vec::new();
         let has_chaos = changed.iter().any(|c| c.1.contains("/Schedule/"));
+        let symptoms = format!(
+            "{}\n{}\n{}",
+            out("warning events"),
+            out("error logs"),
+            out("error spans")
+        );
         for (_, name, status) in &changed {
             // A chaos Schedule explains the workload it targets: do not blame both.
             if has_chaos && !name.contains("/Schedule/") {
+                continue;
+            }
+            // A workload that changed but shows no symptom (a routine rollout) is not blamed.
+            let workload = name.contains("/Deployment/")
+                || name.contains("/StatefulSet/")
+                || name.contains("/DaemonSet/");
+            let short = name.rsplit('/').next().unwrap_or(name);
+            if workload && !symptoms.contains(short) {
                 continue;
             }
             if !names.iter().any(|(n, _)| n == name) {

@@ -19,6 +19,8 @@ use crate::snapshot::tsv;
 const MINUTES: i64 = 30;
 /// Minute the fault is injected.
 const INJECT_MIN: i64 = 10;
+/// Minute of the unrelated rollout restart (a red herring).
+const ROLLOUT_MIN: i64 = 4;
 
 /// Columns of the logs, events and objects TSVs.
 pub const LOG_COLUMNS: [&str; 16] = [
@@ -167,6 +169,22 @@ impl Plan {
         }
     }
 
+    /// The service whose Deployment gets the unrelated rollout: the first, in name order, that
+    /// the fault does not touch (no random draw, so adding it kept the other draws unchanged).
+    fn rollout_herring(&self, w: &World) -> Option<String> {
+        w.services
+            .keys()
+            .find(|s| {
+                !self.effects.contains_key(*s)
+                    && !self.chain.contains(s)
+                    && !self
+                        .injections
+                        .iter()
+                        .any(|i| &i.victim == *s || i.name == **s)
+            })
+            .cloned()
+    }
+
     fn minute(&self, m: i64) -> NaiveDateTime {
         self.start + Duration::minutes(m)
     }
@@ -295,6 +313,26 @@ impl Plan {
                 end.retain(|(_, b)| key(b) != key(gone));
             }
         }
+        // A red herring: an unrelated Deployment restarted (`kubectl rollout restart`) shortly
+        // before the fault, so "what changed" alone does not give the answer.
+        if let Some(name) = self.rollout_herring(w) {
+            let t = rfc(self.minute(ROLLOUT_MIN));
+            let deploy = w
+                .services
+                .get(&name)
+                .map(|s| s.deployment.clone())
+                .unwrap_or(name);
+            if let Some(slot) = end.iter_mut().find(|(p, b)| {
+                p == "deployments"
+                    && b.pointer("/metadata/name").and_then(Value::as_str) == Some(deploy.as_str())
+            }) {
+                slot.1["metadata"]["generation"] = json!(2);
+                slot.1["spec"]["template"]["metadata"]["annotations"] =
+                    json!({"kubectl.kubernetes.io/restartedAt": t});
+                slot.1["metadata"]["annotations"] =
+                    json!({"deployment.kubernetes.io/revision": "2"});
+            }
+        }
         for (t, set) in [(self.start, &base), (self.minute(MINUTES), &end)] {
             for (plural, body) in set {
                 let attrs = json!({"k8s.resource.name": plural});
@@ -375,6 +413,42 @@ impl Plan {
                 let t = self.minute(*m) + Duration::seconds(9);
                 push(t, self.minute(3), "Warning", "Unhealthy", "Liveness probe failed: Get \"http://10.244.2.31:8080/health\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into(), "Pod", &s.pod, &ns, "kubelet", i as u32 + 1, w);
             }
+        }
+        if let Some(name) = self.rollout_herring(w) {
+            let deploy = w
+                .services
+                .get(&name)
+                .map(|s| s.deployment.clone())
+                .unwrap_or(name);
+            let t = self.minute(ROLLOUT_MIN) + Duration::seconds(2);
+            let rs = format!("{deploy}-{}", w.suffix(10));
+            push(
+                t,
+                t,
+                "Normal",
+                "ScalingReplicaSet",
+                format!("Scaled up replica set {rs} from 0 to 1"),
+                "Deployment",
+                &deploy,
+                &ns,
+                "deployment-controller",
+                1,
+                w,
+            );
+            let t = t + Duration::seconds(40);
+            push(
+                t,
+                t,
+                "Normal",
+                "Killing",
+                format!("Stopping container {deploy}"),
+                "Pod",
+                &format!("{rs}-{}", w.suffix(5)),
+                &ns,
+                "kubelet",
+                1,
+                w,
+            );
         }
         for ev in &self.evidence {
             for spec in &ev.events {
