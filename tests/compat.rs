@@ -5,7 +5,12 @@
 use std::path::Path;
 use std::process::Command;
 
+/// The runner uses one fixed scratch directory (`/tmp/rcx`), so two corpora must not run at
+/// once (the test harness runs tests in parallel).
+static RUNNER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn run_corpus(commands: Option<&Path>, min_rate: &str) {
+    let _one_at_a_time = RUNNER.lock().unwrap_or_else(|p| p.into_inner());
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let runner = root.join("../shared/compat/run");
     assert!(
@@ -32,8 +37,9 @@ fn run_corpus(commands: Option<&Path>, min_rate: &str) {
     println!("{text}");
     assert!(
         o.status.success(),
-        "pass rate below {min_rate}:\n{text}\n{}",
-        std::fs::read_to_string(&report).unwrap_or_default()
+        "pass rate below {min_rate}:\n{text}\n{}\nrunner stderr:\n{}",
+        std::fs::read_to_string(&report).unwrap_or_default(),
+        String::from_utf8_lossy(&o.stderr)
     );
 }
 
