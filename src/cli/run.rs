@@ -7,7 +7,6 @@ use std::sync::Mutex;
 use anyhow::{Context, bail};
 use rcabox_runtime::agents::{self, AgentOptions};
 use rcabox_runtime::episode::{Settings, prompt};
-use rcabox_runtime::run::score::score_run;
 use rcabox_runtime::run::{self, EpisodeInfo, Plan, RunInfo, episode_dir, write_atomic};
 use rcabox_runtime::score::{Matcher, score_answer};
 use rcabox_runtime::snapshot::groundtruth::GroundTruth;
@@ -203,13 +202,13 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
 
 /// Scores a run and writes results.json, report.md and report.html into it.
 pub fn finish(dir: &Path) -> anyhow::Result<()> {
-    let results = score_run(dir, None)?;
+    // The report scores the run; results.json is that same scoring.
+    let reports = [rcabox_runtime::report::load(dir)?];
+    let results = &reports[0].results;
     write_atomic(
         &dir.join("results.json"),
-        format!("{}\n", serde_json::to_string_pretty(&results)?).as_bytes(),
+        format!("{}\n", serde_json::to_string_pretty(results)?).as_bytes(),
     )?;
-    let report = rcabox_runtime::report::load(dir)?;
-    let reports = [report];
     write_atomic(
         &dir.join("report.md"),
         rcabox_runtime::report::markdown(&reports).as_bytes(),

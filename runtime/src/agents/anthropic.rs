@@ -2,9 +2,9 @@
 
 use serde_json::{Value, json};
 
-use super::http::{CallError, HttpOptions, post_json};
+use super::call_shrinking;
+use super::http::{HttpOptions, post_json};
 use super::pricing::Prices;
-use super::shrink;
 use crate::episode::agent::{Agent, AgentError, Message, Reply, Role, ToolCall, Usage};
 
 /// The API version header this client speaks.
@@ -133,36 +133,20 @@ impl Agent for Anthropic {
     }
 
     fn next(&mut self, messages: &[Message], tools: &[Value]) -> Result<Reply, AgentError> {
-        let mut msgs = messages.to_vec();
-        loop {
-            let (system, wire) = wire_messages(&msgs);
-            let body = json!({"model": self.model, "max_tokens": self.max_tokens, "system": system, "messages": wire, "tools": wire_tools(tools)});
-            let headers = [
-                ("x-api-key", self.http.api_key.clone()),
-                ("anthropic-version", API_VERSION.to_string()),
-            ];
-            match post_json(&self.http, &self.model, "/v1/messages", &headers, &body) {
-                Ok(v) => {
-                    let (content, tool_calls, usage) = parse_reply(&v).map_err(AgentError)?;
-                    let cost_usd =
-                        self.prices
-                            .cost(&self.model, usage.input_tokens, usage.output_tokens);
-                    return Ok(Reply {
-                        content,
-                        tool_calls,
-                        usage,
-                        cost_usd,
-                    });
-                }
-                Err(CallError::ContextOverflow(why)) => {
-                    if !shrink(&mut msgs) {
-                        return Err(AgentError(format!(
-                            "context window exceeded and nothing left to drop: {why}"
-                        )));
-                    }
-                }
-                Err(CallError::Failed(e)) => return Err(AgentError(e)),
-            }
-        }
+        let headers = [
+            ("x-api-key", self.http.api_key.clone()),
+            ("anthropic-version", API_VERSION.to_string()),
+        ];
+        call_shrinking(
+            messages,
+            &self.model,
+            &self.prices,
+            |msgs| {
+                let (system, wire) = wire_messages(msgs);
+                let body = json!({"model": self.model, "max_tokens": self.max_tokens, "system": system, "messages": wire, "tools": wire_tools(tools)});
+                post_json(&self.http, &self.model, "/v1/messages", &headers, &body)
+            },
+            parse_reply,
+        )
     }
 }

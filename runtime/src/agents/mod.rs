@@ -11,7 +11,10 @@ pub mod replay;
 
 use std::path::PathBuf;
 
-use crate::episode::agent::{Agent, Message, Role};
+use serde_json::Value;
+
+use crate::episode::agent::{Agent, AgentError, Message, Reply, Role, ToolCall, Usage};
+use http::CallError;
 use http::HttpOptions;
 use pricing::Prices;
 
@@ -148,4 +151,42 @@ pub fn shrink(messages: &mut [Message]) -> bool {
         messages[i].content = NOTE.to_string();
     }
     true
+}
+
+/// Reads a provider's reply into text, tool calls and token use.
+pub type ParseReply = fn(&Value) -> Result<(String, Vec<ToolCall>, Usage), String>;
+
+/// One model call for the API agents: sends the conversation with `request`, parses the reply
+/// with `parse` and prices it; on a context overflow drops old observations ([`shrink`]) and
+/// sends again.
+pub fn call_shrinking(
+    messages: &[Message],
+    model: &str,
+    prices: &Prices,
+    mut request: impl FnMut(&[Message]) -> Result<Value, CallError>,
+    parse: ParseReply,
+) -> Result<Reply, AgentError> {
+    let mut msgs = messages.to_vec();
+    loop {
+        match request(&msgs) {
+            Ok(v) => {
+                let (content, tool_calls, usage) = parse(&v).map_err(AgentError)?;
+                let cost_usd = prices.cost(model, usage.input_tokens, usage.output_tokens);
+                return Ok(Reply {
+                    content,
+                    tool_calls,
+                    usage,
+                    cost_usd,
+                });
+            }
+            Err(CallError::ContextOverflow(why)) => {
+                if !shrink(&mut msgs) {
+                    return Err(AgentError(format!(
+                        "context window exceeded and nothing left to drop: {why}"
+                    )));
+                }
+            }
+            Err(CallError::Failed(e)) => return Err(AgentError(e)),
+        }
+    }
 }

@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use super::http::{CallError, HttpOptions, post_json};
+use super::call_shrinking;
+use super::http::{HttpOptions, post_json};
 use super::pricing::Prices;
-use super::shrink;
 use crate::episode::agent::{Agent, AgentError, Message, Reply, Role, ToolCall, Usage};
 
 /// The agent.
@@ -113,32 +113,16 @@ impl Agent for OpenAi {
     }
 
     fn next(&mut self, messages: &[Message], tools: &[Value]) -> Result<Reply, AgentError> {
-        let mut msgs = messages.to_vec();
-        loop {
-            let body = json!({"model": self.model, "messages": wire_messages(&msgs), "tools": tools, "tool_choice": "auto"});
-            let auth = [("authorization", format!("Bearer {}", self.http.api_key))];
-            match post_json(&self.http, &self.model, "/chat/completions", &auth, &body) {
-                Ok(v) => {
-                    let (content, tool_calls, usage) = parse_reply(&v).map_err(AgentError)?;
-                    let cost_usd =
-                        self.prices
-                            .cost(&self.model, usage.input_tokens, usage.output_tokens);
-                    return Ok(Reply {
-                        content,
-                        tool_calls,
-                        usage,
-                        cost_usd,
-                    });
-                }
-                Err(CallError::ContextOverflow(why)) => {
-                    if !shrink(&mut msgs) {
-                        return Err(AgentError(format!(
-                            "context window exceeded and nothing left to drop: {why}"
-                        )));
-                    }
-                }
-                Err(CallError::Failed(e)) => return Err(AgentError(e)),
-            }
-        }
+        let auth = [("authorization", format!("Bearer {}", self.http.api_key))];
+        call_shrinking(
+            messages,
+            &self.model,
+            &self.prices,
+            |msgs| {
+                let body = json!({"model": self.model, "messages": wire_messages(msgs), "tools": tools, "tool_choice": "auto"});
+                post_json(&self.http, &self.model, "/chat/completions", &auth, &body)
+            },
+            parse_reply,
+        )
     }
 }

@@ -113,6 +113,30 @@ fn ts_sec(t: NaiveDateTime) -> String {
 fn rfc(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
+/// A row of the objects or events TSV: the recorder's k8sobjects receiver leaves the trace,
+/// severity and scope columns empty and puts the object in `Body`.
+fn k8s_row(t: NaiveDateTime, body: &Value, attrs: &str) -> [String; 16] {
+    let empty = String::new;
+    [
+        ts(t),
+        ts_sec(t),
+        empty(),
+        empty(),
+        "0".into(),
+        empty(),
+        "0".into(),
+        empty(),
+        body.to_string(),
+        empty(),
+        "{}".into(),
+        empty(),
+        empty(),
+        empty(),
+        "{}".into(),
+        attrs.to_string(),
+    ]
+}
+
 /// Python-dict text, as the recorder writes metric label sets.
 fn pydict(pairs: &[(&str, &str)]) -> String {
     let inner: Vec<String> = pairs.iter().map(|(k, v)| format!("'{k}': '{v}'")).collect();
@@ -336,24 +360,7 @@ impl Plan {
         for (t, set) in [(self.start, &base), (self.minute(MINUTES), &end)] {
             for (plural, body) in set {
                 let attrs = json!({"k8s.resource.name": plural});
-                let row = [
-                    ts(t),
-                    ts_sec(t),
-                    String::new(),
-                    String::new(),
-                    "0".into(),
-                    String::new(),
-                    "0".into(),
-                    String::new(),
-                    body.to_string(),
-                    String::new(),
-                    "{}".into(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    "{}".into(),
-                    attrs.to_string(),
-                ];
+                let row = k8s_row(t, body, &attrs.to_string());
                 tw.write_record(&row).map_err(|e| csv_err(&path, e))?;
             }
         }
@@ -479,24 +486,11 @@ impl Plan {
         }
         rows.sort_by_key(|a| a.0);
         for (t, body) in rows {
-            let row = [
-                ts(t),
-                ts_sec(t),
-                String::new(),
-                String::new(),
-                "0".into(),
-                String::new(),
-                "0".into(),
-                String::new(),
-                body.to_string(),
-                String::new(),
-                "{}".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                "{}".into(),
-                json!({"k8s.resource.name": "events", "event.domain": "k8s"}).to_string(),
-            ];
+            let row = k8s_row(
+                t,
+                &body,
+                &json!({"k8s.resource.name": "events", "event.domain": "k8s"}).to_string(),
+            );
             tw.write_record(&row).map_err(|e| csv_err(&path, e))?;
         }
         tw.flush().map_err(|e| SnapshotError::io(&path, e))
