@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand.
 
 mod exec;
+mod mcp;
 mod replay;
 mod report;
 mod run;
@@ -36,6 +37,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Re-run a trajectory's commands and check the observations are byte-identical.
     Replay(replay::ReplayArgs),
+    /// Serve one episode over MCP on stdio: the `code_exec` and `finish` tools.
+    Mcp(mcp::McpArgs),
     /// Inspect, hash, verify or generate snapshots.
     Snapshot(snapshot::SnapshotArgs),
 }
@@ -51,5 +54,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Shell(a) => shell::run(a),
         Command::Score(a) => score::run(a),
         Command::Snapshot(a) => snapshot::run(a),
+        Command::Mcp(a) => mcp::run(a),
     }
 }
