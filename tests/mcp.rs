@@ -51,7 +51,10 @@ fn an_mcp_client_drives_one_episode() {
     let seen = client(d.path(), 100, "main");
     assert_eq!(seen["server"], "rcabox");
     assert_eq!(seen["tools"], serde_json::json!(["code_exec", "finish"]));
-    assert_eq!(seen["finish_schema_required"], serde_json::json!(["entities"]));
+    assert_eq!(
+        seen["finish_schema_required"],
+        serde_json::json!(["entities"])
+    );
 
     // The observation carries the same bytes `rcabox exec` prints.
     let cmd = "grep -c ERROR otel_logs_raw.tsv; ls alerts | head -3";
@@ -89,9 +92,16 @@ fn an_mcp_client_drives_one_episode() {
         .arg(d.path().join("agent_output.json"))
         .output()
         .expect("rcabox score");
-    assert!(score.status.success(), "{}", String::from_utf8_lossy(&score.stderr));
+    assert!(
+        score.status.success(),
+        "{}",
+        String::from_utf8_lossy(&score.stderr)
+    );
     let s: Value = serde_json::from_slice(&score.stdout).expect("score JSON");
-    assert_eq!(s["all_recall_ap"], 1.0, "the client names the real root cause: {s}");
+    assert_eq!(
+        s["all_recall_ap"], 1.0,
+        "the client names the real root cause: {s}"
+    );
 
     // The trajectory replays byte for byte and ends with the answer.
     let replay = rcabox()
@@ -121,9 +131,17 @@ fn mcp_calls_stop_at_the_turn_cap_with_stirrups_warnings() {
         calls[1]["texts"][1],
         "This is the last turn. Please finish the task by calling a finish tool."
     );
-    assert!(calls[2]["texts"][1].as_str().is_some_and(|t| t.contains("turn cap")));
+    assert!(
+        calls[2]["texts"][1]
+            .as_str()
+            .is_some_and(|t| t.contains("turn cap"))
+    );
     assert_eq!(calls[3]["is_error"], true);
-    assert!(calls[3]["texts"][0].as_str().is_some_and(|t| t.contains("turn cap was reached")));
+    assert!(
+        calls[3]["texts"][0]
+            .as_str()
+            .is_some_and(|t| t.contains("turn cap was reached"))
+    );
     let traj = std::fs::read_to_string(d.path().join("trajectory.jsonl")).expect("trajectory");
     let last: Value = serde_json::from_str(traj.lines().last().unwrap_or_default()).expect("end");
     assert_eq!(last["ending"], "turn_cap");

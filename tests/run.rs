@@ -43,6 +43,53 @@ fn scores(dir: &Path) -> serde_json::Value {
     v
 }
 
+/// Checks an ATIF document against RFC 0001 v1.4's required fields and cross-references.
+fn check_atif(doc: &serde_json::Value, tool_results: usize) {
+    assert_eq!(doc["schema_version"], "ATIF-v1.4");
+    assert!(doc["session_id"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(doc["agent"]["name"].is_string() && doc["agent"]["version"].is_string());
+    let steps = doc["steps"].as_array().expect("steps");
+    let mut results = 0;
+    for (i, step) in steps.iter().enumerate() {
+        assert_eq!(step["step_id"], i + 1, "step ids run from 1");
+        let source = step["source"].as_str().expect("source");
+        assert!(["system", "user", "agent"].contains(&source));
+        assert!(step["message"].is_string());
+        let ids: Vec<&str> = step["tool_calls"]
+            .as_array()
+            .map(|c| {
+                c.iter()
+                    .filter_map(|c| c["tool_call_id"].as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if source != "agent" {
+            assert!(step.get("tool_calls").is_none() && step.get("metrics").is_none());
+        }
+        for call in step["tool_calls"].as_array().into_iter().flatten() {
+            assert!(call["function_name"].is_string() && call["arguments"].is_object());
+        }
+        for r in step["observation"]["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let id = r["source_call_id"].as_str().expect("source_call_id");
+            assert!(ids.contains(&id), "result {id} answers a call of its step");
+            assert!(r["content"].is_string());
+            results += 1;
+        }
+    }
+    assert_eq!(steps[0]["source"], "system");
+    assert_eq!(steps[1]["source"], "user");
+    assert_eq!(
+        results, tool_results,
+        "every tool result is in the document"
+    );
+    assert_eq!(doc["final_metrics"]["total_steps"], steps.len());
+    assert_eq!(doc["extra"]["end"]["ending"], "finish");
+}
+
 const FEW: &str = "Scenario-2,Scenario-31,Scenario-36,Scenario-50";
 
 #[test]
@@ -89,6 +136,29 @@ fn run_scores_reports_and_replays_byte_identically() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("5 commands identical, 0 differ"));
+
+    // Harbor's ATIF: one document per episode, valid by the RFC's rules, the same bytes twice.
+    let export = || {
+        let o = rcabox()
+            .args(["export", "--atif"])
+            .arg(&run)
+            .output()
+            .expect("export");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        trajs
+            .iter()
+            .map(|t| std::fs::read(t.with_file_name("trajectory.atif.json")).expect("atif"))
+            .collect::<Vec<_>>()
+    };
+    let docs = export();
+    assert_eq!(docs, export());
+    for (doc, traj) in docs.iter().zip(&trajs) {
+        let tools = std::fs::read_to_string(traj)
+            .expect("trajectory")
+            .matches("\"type\":\"tool\"")
+            .count();
+        check_atif(&serde_json::from_slice(doc).expect("ATIF is JSON"), tools);
+    }
 
     // A changed observation is caught.
     let text = std::fs::read_to_string(&trajs[0]).expect("read");

@@ -155,6 +155,7 @@ fn episode(agent: &mut dyn Agent, max_turns: usize) -> Vec<Record> {
         seed: 0,
         max_output_chars: 20_000,
         timeout_s: 60,
+        ..Default::default()
     };
     let mut w = Writer::create(&path, header).expect("writer");
     run(

@@ -62,6 +62,7 @@ fn episode(replies: Vec<Vec<ToolCall>>, max_turns: usize) -> (Vec<Record>, Vec<V
         seed: 0,
         max_output_chars: 20_000,
         timeout_s: 60,
+        ..Default::default()
     };
     let mut w = Writer::create(&path, header).expect("writer");
     let seen = Arc::new(Mutex::new(Vec::new()));

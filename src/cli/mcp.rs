@@ -26,6 +26,11 @@ use serde_json::Value;
 
 use super::exec::SandboxArgs;
 
+/// What the server tells the client at initialisation.
+const INSTRUCTIONS: &str = "An incident snapshot is mounted read-only at /snapshot. Investigate \
+    with code_exec (bash and GNU-style tools in a sandbox), then call finish once with the root \
+    causes as namespace/Kind/name.";
+
 /// Arguments of `rcabox mcp`.
 #[derive(clap::Args)]
 pub struct McpArgs {
@@ -79,12 +84,16 @@ pub fn run(a: McpArgs) -> anyhow::Result<std::process::ExitCode> {
                 repeat: 1,
                 snapshot: a.sandbox.snapshot.display().to_string(),
                 snapshot_hash: manifest::hash(&a.sandbox.snapshot)?,
-                tools_hash: rcabox_runtime::sandbox::Runtime::shared()?.tools_hash().to_string(),
+                tools_hash: rcabox_runtime::sandbox::Runtime::shared()?
+                    .tools_hash()
+                    .to_string(),
                 agent: "mcp".to_string(),
                 max_turns: a.max_turns,
                 seed: a.sandbox.seed,
                 max_output_chars: a.max_output_chars,
                 timeout_s: a.sandbox.timeout.ceil() as u64,
+                system_prompt: INSTRUCTIONS.to_string(),
+                task: String::new(),
             };
             Some(Writer::create(path, header).context("creating --trajectory")?)
         }
@@ -115,7 +124,10 @@ pub fn run(a: McpArgs) -> anyhow::Result<std::process::ExitCode> {
         anyhow::Ok(())
     })?;
     // The client went away: record an episode that never finished.
-    let mut ep = server.0.lock().map_err(|_| anyhow::anyhow!("episode lock poisoned"))?;
+    let mut ep = server
+        .0
+        .lock()
+        .map_err(|_| anyhow::anyhow!("episode lock poisoned"))?;
     if ep.over.is_none() {
         ep.end(
             Ending::Error,
@@ -249,11 +261,7 @@ impl ServerHandler for Server {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new("rcabox", env!("CARGO_PKG_VERSION")))
-            .with_instructions(
-                "An incident snapshot is mounted read-only at /snapshot. Investigate with \
-                 code_exec (bash and GNU-style tools in a sandbox), then call finish once with \
-                 the root causes as namespace/Kind/name.",
-            )
+            .with_instructions(INSTRUCTIONS)
     }
 
     async fn list_tools(

@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand.
 
 mod exec;
+mod export;
 mod mcp;
 mod replay;
 mod report;
@@ -37,6 +38,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Re-run a trajectory's commands and check the observations are byte-identical.
     Replay(replay::ReplayArgs),
+    /// Convert trajectories to another format (Harbor's ATIF).
+    Export(export::ExportArgs),
     /// Serve one episode over MCP on stdio: the `code_exec` and `finish` tools.
     Mcp(mcp::McpArgs),
     /// Inspect, hash, verify or generate snapshots.
@@ -55,5 +58,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Score(a) => score::run(a),
         Command::Snapshot(a) => snapshot::run(a),
         Command::Mcp(a) => mcp::run(a),
+        Command::Export(a) => export::run(a),
     }
 }

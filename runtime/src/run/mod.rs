@@ -312,6 +312,11 @@ fn one(
         seed,
         max_output_chars: plan.settings.max_output_chars,
         timeout_s: plan.timeout_s,
+        system_prompt: crate::episode::prompt::system_prompt(
+            &plan.settings.system_prompt,
+            plan.settings.max_turns,
+        ),
+        task: plan.settings.task.clone(),
     };
     let traj_path = dir.join("trajectory.jsonl");
     let mut traj =

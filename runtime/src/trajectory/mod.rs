@@ -1,6 +1,8 @@
 //! Trajectories: one JSON object per line, flushed after every turn, so a killed run loses at
 //! most the turn in flight. The first line is the header; then `turn`, `tool` and `end`
-//! records. Replay, rescoring at a turn cap and ATIF export read them back.
+//! records. Replay, rescoring at a turn cap and ATIF export ([`atif`]) read them back.
+
+pub mod atif;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -13,7 +15,7 @@ use crate::episode::agent::{ToolCall, Usage};
 use crate::sandbox::ErrorKind;
 
 /// The header: what ran, on what, with which settings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     /// rcabox version.
     pub rcabox_version: String,
@@ -37,6 +39,12 @@ pub struct Header {
     pub max_output_chars: usize,
     /// Command timeout in seconds.
     pub timeout_s: u64,
+    /// The system prompt as sent (absent in trajectories before it was recorded).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub system_prompt: String,
+    /// The first user message.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub task: String,
 }
 
 /// How an episode ended.
