@@ -79,8 +79,8 @@ fn main() {
     let bare_ms = t0.elapsed().as_secs_f64() * 1e3 / n as f64;
 
     let questions: Vec<_> = discover(&snap).expect("snapshot");
-    let factory: Box<Factory> =
-        Box::new(|_: &str, _: usize| Ok(Box::new(NoOp(0)) as Box<dyn Agent>));
+    let factory: std::sync::Arc<Factory> =
+        std::sync::Arc::new(|_: &str, _: usize| Ok(Box::new(NoOp(0)) as Box<dyn Agent>));
     println!(
         "harness overhead ({TURNS}-turn episodes of `true`, then finish; bare `true` {bare_ms:.3} ms)"
     );
@@ -105,7 +105,7 @@ fn main() {
             dir: dir.path().to_path_buf(),
             info,
             settings: Settings::default(),
-            make_agent: factory.as_ref(),
+            make_agent: factory.clone(),
             concurrency: conc,
             timeout_s: 60,
         };
@@ -120,7 +120,7 @@ fn main() {
                     std::thread::sleep(std::time::Duration::from_millis(5));
                 }
             });
-            run::execute(&plan, &|_| {}).expect("run");
+            run::execute(std::sync::Arc::new(plan), |_| {}).expect("run");
             done.store(true, Ordering::Relaxed);
         });
         let secs = t0.elapsed().as_secs_f64();

@@ -474,3 +474,44 @@ fn shards_merge_into_the_whole_run() {
         .expect("merge");
     assert!(String::from_utf8_lossy(&o.stderr).contains("more than one shard"));
 }
+
+#[test]
+fn a_terminal_gets_a_progress_bar_and_a_pipe_gets_lines() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let bin = env!("CARGO_BIN_EXE_rcabox");
+    let cmd = format!(
+        "{bin} run --questions Scenario-2,Scenario-3 --repeats 2 --out {}",
+        d.path().join("tty").display()
+    );
+    // util-linux `script` gives the run a pseudo-terminal.
+    let o = rcabox()
+        .args([
+            "run",
+            "--questions",
+            "Scenario-2,Scenario-3",
+            "--repeats",
+            "2",
+            "--out",
+        ])
+        .arg(d.path().join("pipe"))
+        .output()
+        .expect("run");
+    let lines = String::from_utf8_lossy(&o.stderr);
+    assert!(lines.contains("[  4/4] "), "{lines}");
+    let o = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("script (util-linux) runs");
+    assert!(o.status.success());
+    let screen = String::from_utf8_lossy(&o.stdout);
+    assert!(screen.contains("] 4/4 episodes"), "{screen}");
+    assert!(
+        screen.contains("mean AP 1.000, 0 tokens, $0.0000"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("[  4/4] "),
+        "no per-episode lines on a terminal"
+    );
+}

@@ -1,8 +1,8 @@
 //! `rcabox run`: the main job — every question x repeat with an agent, then scores and reports.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 use anyhow::{Context, bail};
 use rcabox_runtime::agents::{self, AgentOptions};
@@ -178,7 +178,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         dir: dir.clone(),
         info,
         settings,
-        make_agent: factory.as_ref(),
+        make_agent: factory.into(),
         concurrency,
         timeout_s: a.timeout,
     };
@@ -194,8 +194,8 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         concurrency,
         dir.display()
     );
-    let progress = Progress::new(&dir, already, already + todo);
-    run::execute(&plan, &|e| progress.done(e))?;
+    let mut progress = Progress::new(&dir, already, already + todo);
+    run::execute(std::sync::Arc::new(plan), |e| progress.done(e))?;
     finish(&dir)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -228,19 +228,34 @@ pub fn finish(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One line per finished episode with the running score.
+/// Progress: a bar (questions done, mean AP so far, tokens, cost) on a terminal; one line per
+/// finished episode otherwise, so CI logs and `kubectl logs` stay readable.
 struct Progress {
     dir: PathBuf,
     total: usize,
-    state: Mutex<(usize, f64, usize, u64, f64)>,
+    bar: Option<indicatif::ProgressBar>,
+    /// Episodes done, sum of AP, episodes scored, tokens, cost.
+    state: (usize, f64, usize, u64, f64),
 }
 
 impl Progress {
     fn new(dir: &Path, done: usize, total: usize) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64).with_position(done as u64);
+            let style = indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:30}] {pos}/{len} episodes, eta {eta} | {msg}",
+            )
+            .map(|s| s.progress_chars("=> "));
+            if let Ok(style) = style {
+                bar.set_style(style);
+            }
+            bar
+        });
         Progress {
             dir: dir.to_path_buf(),
             total,
-            state: Mutex::new((done, 0.0, 0, 0, 0.0)),
+            bar,
+            state: (done, 0.0, 0, 0, 0.0),
         }
     }
 
@@ -264,9 +279,9 @@ impl Progress {
         )
     }
 
-    fn done(&self, e: &EpisodeInfo) {
+    fn done(&mut self, e: &EpisodeInfo) {
         let ap = self.score(e);
-        let Ok(mut s) = self.state.lock() else { return };
+        let s = &mut self.state;
         s.0 += 1;
         if let Some(ap) = ap {
             s.1 += ap;
@@ -274,19 +289,29 @@ impl Progress {
         }
         s.3 += e.tokens;
         s.4 += e.cost_usd;
-        eprintln!(
-            "[{:>3}/{}] {} r{} {:?} in {} turns, AP {} | mean AP {:.3}, {} tokens, ${:.4}",
-            s.0,
-            self.total,
+        let mean = if s.2 > 0 { s.1 / s.2 as f64 } else { 0.0 };
+        let totals = format!("mean AP {mean:.3}, {} tokens, ${:.4}", s.3, s.4);
+        let line = format!(
+            "{} r{} {:?} in {} turns, AP {}",
             e.question,
             e.repeat,
             e.ending,
             e.turns,
             ap.map_or("-".to_string(), |v| format!("{v:.3}")),
-            if s.2 > 0 { s.1 / s.2 as f64 } else { 0.0 },
-            s.3,
-            s.4
         );
+        match &self.bar {
+            Some(bar) => {
+                if let Some(err) = &e.error {
+                    bar.println(format!("{line}: {err}"));
+                }
+                bar.set_message(totals);
+                bar.inc(1);
+                if s.0 >= self.total {
+                    bar.finish();
+                }
+            }
+            None => eprintln!("[{:>3}/{}] {line} | {totals}", s.0, self.total),
+        }
     }
 }
 

@@ -34,7 +34,7 @@ pub struct AgentOptions {
 }
 
 /// Makes one agent per (question, repeat).
-pub type Factory = dyn Fn(&str, usize) -> Result<Box<dyn Agent>, String> + Sync;
+pub type Factory = dyn Fn(&str, usize) -> Result<Box<dyn Agent>, String> + Send + Sync;
 
 /// The factory for an agent id.
 pub fn factory(id: &str, o: &AgentOptions) -> Result<Box<Factory>, String> {

@@ -15,8 +15,8 @@ pub mod merge;
 pub mod score;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -156,7 +156,7 @@ pub fn finished(run: &Path) -> Result<Vec<EpisodeInfo>, RunError> {
 }
 
 /// What to run.
-pub struct Plan<'a> {
+pub struct Plan {
     /// Run directory.
     pub dir: PathBuf,
     /// The run's settings and questions.
@@ -164,7 +164,7 @@ pub struct Plan<'a> {
     /// Episode settings.
     pub settings: Settings,
     /// Makes one agent per episode.
-    pub make_agent: &'a Factory,
+    pub make_agent: Arc<Factory>,
     /// Episodes at once.
     pub concurrency: usize,
     /// Command timeout in seconds.
@@ -250,39 +250,60 @@ pub fn pending(plan: &Plan) -> Result<Vec<(usize, usize)>, RunError> {
     Ok(out)
 }
 
-/// Runs the pending episodes, `concurrency` at a time; `progress` is called after each.
-pub fn execute(plan: &Plan, progress: &(dyn Fn(&EpisodeInfo) + Sync)) -> Result<(), RunError> {
-    let todo = pending(plan)?;
+/// Runs the pending episodes, `concurrency` at a time; `progress` is called after each, on
+/// the calling thread.
+///
+/// Episodes are tasks on tokio's blocking pool, capped at `concurrency` threads: the sandbox
+/// and the model clients block, so each running episode holds one thread, and the pool
+/// queues the rest in order. The first failure stops episodes not yet started; a panicking
+/// episode becomes an error, not a crashed run.
+pub fn execute(plan: Arc<Plan>, mut progress: impl FnMut(&EpisodeInfo)) -> Result<(), RunError> {
+    let todo = pending(&plan)?;
     let runtime = Runtime::shared().map_err(|e| RunError::Invalid(e.to_string()))?;
-    let tools_hash = hex::encode(Sha256::digest(crate::TOOLS_WASM));
-    let next = AtomicUsize::new(0);
-    let first_error: Mutex<Option<RunError>> = Mutex::new(None);
-    std::thread::scope(|s| {
-        for _ in 0..plan.concurrency.max(1) {
-            s.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(&(qi, repeat)) = todo.get(i) else {
-                        break;
-                    };
-                    let q = &plan.info.questions[qi];
-                    match one(plan, q, repeat, &runtime, &tools_hash) {
-                        Ok(e) => progress(&e),
-                        Err(e) => {
-                            if let Ok(mut slot) = first_error.lock() {
-                                slot.get_or_insert(e);
-                            }
-                            break;
-                        }
-                    }
+    let tools_hash: Arc<str> = hex::encode(Sha256::digest(crate::TOOLS_WASM)).into();
+    let tokio = tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(plan.concurrency.max(1))
+        .build()
+        .map_err(|e| RunError::Invalid(format!("starting the episode pool: {e}")))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    tokio.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for (qi, repeat) in todo {
+            let (plan, runtime, hash, stop) = (
+                plan.clone(),
+                runtime.clone(),
+                tools_hash.clone(),
+                stop.clone(),
+            );
+            set.spawn_blocking(move || {
+                if stop.load(Ordering::SeqCst) {
+                    return Ok(None);
                 }
+                let q = &plan.info.questions[qi];
+                let r = one(&plan, q, repeat, &runtime, &hash);
+                if r.is_err() {
+                    stop.store(true, Ordering::SeqCst);
+                }
+                r.map(Some)
             });
         }
-    });
-    match first_error.into_inner() {
-        Ok(Some(e)) => Err(e),
-        _ => Ok(()),
-    }
+        let mut first_error = None;
+        while let Some(done) = set.join_next().await {
+            match done {
+                Ok(Ok(Some(e))) => progress(&e),
+                Ok(Ok(None)) => {}
+                Ok(Err(e)) => {
+                    first_error.get_or_insert(e);
+                }
+                Err(e) => {
+                    stop.store(true, Ordering::SeqCst);
+                    first_error
+                        .get_or_insert(RunError::Invalid(format!("an episode panicked: {e}")));
+                }
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    })
 }
 
 fn one(
