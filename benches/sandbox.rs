@@ -1,9 +1,11 @@
-//! Start-to-exit latency of commands in the sandbox against native `bash -c`, in one run.
+//! Latency and throughput of commands in the sandbox against native GNU tools, in one run.
 //!
-//! `cargo bench --bench sandbox` builds a 100 MB TSV, then times each command N times in a
-//! sandbox session (`Session::run`, the same path `rcabox exec` and the episodes take) and as
-//! `bash -c` over the same directory, and prints medians, p90s and the ratio. Figures belong
-//! in notes and docs, never in tests.
+//! `cargo bench --bench sandbox` builds a 100 MB TSV and a 100 MB JSON-lines file, then times
+//! each command in a sandbox session (`Session::run`, the same path `rcabox exec` and the
+//! episodes take) and as `bash -c` over the same directory (LC_ALL=C.UTF-8, as the
+//! compatibility runner uses), and prints medians, p90s and the ratio. The first table is
+//! per-command latency; the second is throughput over the 100 MB inputs (grep, sort, cut,
+//! awk, jq, rg). Figures belong in notes and docs, never in tests.
 
 use std::path::Path;
 use std::process::Command;
@@ -42,6 +44,28 @@ fn write_fixture(dir: &Path, mb: usize) {
         f.write_all(line.as_bytes()).expect("write");
         i += 1;
     }
+    // The same records as JSON lines, for jq.
+    let mut j =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("big.jsonl")).expect("create"));
+    let (mut i, mut written) = (0u64, 0);
+    while written < mb << 20 {
+        let sev = if i.is_multiple_of(13) {
+            "ERROR"
+        } else {
+            "INFO"
+        };
+        let line = format!(
+            "{{\"ts\":\"2025-12-15 17:{:02}:{:02}.000\",\"sev\":\"{sev}\",\"svc\":\"svc{}\",\"n\":{i},\"ms\":{}.5}}\n",
+            i % 60,
+            i % 60,
+            i % 17,
+            i % 997
+        );
+        written += line.len();
+        j.write_all(line.as_bytes()).expect("write");
+        i += 1;
+    }
+    drop(j);
     std::fs::write(
         dir.join("small.json"),
         r#"[{"labels":{"alertname":"RequestErrorRate","service_name":"checkout"}}]"#,
@@ -67,24 +91,42 @@ fn main() {
         t0.elapsed().as_secs_f64() * 1e3
     );
     let mut s = Session::new(rt, SessionConfig::for_snapshot(dir.path())).expect("session");
-    let cmds = [
-        "true",
-        "cat small.json",
-        "grep -c ERROR big.tsv",
-        "cat big.tsv | head -5",
-        "cut -f3 big.tsv | sort | uniq -c | sort -rn | head -3",
-    ];
+    println!("latency");
+    table(
+        &mut s,
+        dir.path(),
+        &["true", "cat small.json", "cat big.tsv | head -5"],
+        iters,
+    );
+    println!("\nthroughput over {mb} MB inputs");
+    table(
+        &mut s,
+        dir.path(),
+        &[
+            "grep -c ERROR big.tsv",
+            "grep -E -c 'svc1[0-3]|ERROR|number 4' big.tsv",
+            "sort big.tsv | tail -1",
+            "sort -t$'\\t' -k3,3 -k1,1 big.tsv | tail -1",
+            "cut -f3 big.tsv | tail -1",
+            "cut -f3 big.tsv | sort | uniq -c | sort -rn | head -3",
+            "awk -F'\\t' '{c[$3]++} END{for(k in c) n++; print n}' big.tsv",
+            "awk -F'\\t' '$2==\"ERROR\"{s+=length($4)} END{print s}' big.tsv",
+            "jq -c 'select(.sev == \"ERROR\") | .svc' big.jsonl | tail -1",
+            "jq -s 'map(.ms) | add' big.jsonl",
+            "rg -c ERROR big.tsv",
+        ],
+        iters.min(3),
+    );
+}
+
+/// Times each command `n` times in the sandbox and natively; prints one row per command.
+fn table(s: &mut Session, dir: &Path, cmds: &[&str], n: usize) {
     println!(
-        "{:<55} {:>12} {:>12} {:>12} {:>12} {:>8}",
+        "{:<64} {:>12} {:>12} {:>12} {:>12} {:>8}",
         "command", "rcabox p50", "rcabox p90", "bash p50", "bash p90", "ratio"
     );
-    for cmd in cmds {
-        let few = if cmd.contains("sort") || cmd.contains("grep") {
-            iters.min(5)
-        } else {
-            iters
-        };
-        let sandbox: Vec<Duration> = (0..few)
+    for &cmd in cmds {
+        let sandbox: Vec<Duration> = (0..n)
             .map(|_| {
                 let t = Instant::now();
                 let r = s.run(cmd);
@@ -96,23 +138,24 @@ fn main() {
                 t.elapsed()
             })
             .collect();
-        let native: Vec<Duration> = (0..few)
+        let native: Vec<Duration> = (0..n)
             .map(|_| {
                 let t = Instant::now();
                 let o = Command::new("bash")
                     .arg("-c")
                     .arg(cmd)
-                    .current_dir(dir.path())
+                    .current_dir(dir)
+                    .env("LC_ALL", "C.UTF-8")
                     .output()
                     .expect("bash");
-                assert!(o.status.success());
+                assert!(o.status.success(), "native {cmd}");
                 t.elapsed()
             })
             .collect();
         let (sp50, sp90) = stats(sandbox);
         let (np50, np90) = stats(native);
         println!(
-            "{cmd:<55} {sp50:>10.2}ms {sp90:>10.2}ms {np50:>10.2}ms {np90:>10.2}ms {:>7.2}x",
+            "{cmd:<64} {sp50:>10.2}ms {sp90:>10.2}ms {np50:>10.2}ms {np90:>10.2}ms {:>7.2}x",
             sp50 / np50
         );
     }

@@ -41,7 +41,7 @@ pub fn diff_main() -> i32 {
     let (a, b) = (&inputs[0], &inputs[1]);
     let mut stdout = std::io::stdout().lock();
     let result = match params.format {
-        Format::Normal => normal_diff::diff(a, b, &params),
+        Format::Normal => single_line_ranges(normal_diff::diff(a, b, &params)),
         Format::Unified => unified_diff::diff(a, b, &params),
         Format::Context => context_diff::diff(a, b, &params),
         Format::Ed => match ed_diff::diff(a, b, &params) {
@@ -74,6 +74,35 @@ pub fn diff_main() -> i32 {
     }
     let _ = stdout.flush();
     i32::from(differ)
+}
+
+/// GNU writes a one-line range as `2d1`; diffutils' normal format writes `2,2d1`. Rewrites the
+/// change headers (the only lines that start with a digit) to GNU's form.
+fn single_line_ranges(out: Vec<u8>) -> Vec<u8> {
+    let Ok(header) = regex::bytes::Regex::new(r"^(\d+)(?:,(\d+))?([acd])(\d+)(?:,(\d+))?$") else {
+        return out;
+    };
+    let range = |a: &[u8], b: Option<&[u8]>| -> Vec<u8> {
+        match b {
+            Some(b) if b != a => [a, b",", b].concat(),
+            _ => a.to_vec(),
+        }
+    };
+    let mut fixed = Vec::with_capacity(out.len());
+    for line in out.split_inclusive(|&c| c == b'\n') {
+        let body = line.strip_suffix(b"\n").unwrap_or(line);
+        match header.captures(body) {
+            Some(c) if body.first().is_some_and(u8::is_ascii_digit) => {
+                let g = |i| c.get(i).map(|m: regex::bytes::Match<'_>| m.as_bytes());
+                fixed.extend(range(g(1).unwrap_or_default(), g(2)));
+                fixed.extend(g(3).unwrap_or_default());
+                fixed.extend(range(g(4).unwrap_or_default(), g(5)));
+                fixed.extend(&line[body.len()..]);
+            }
+            _ => fixed.extend_from_slice(line),
+        }
+    }
+    fixed
 }
 
 /// `cmp`.

@@ -48,6 +48,11 @@ struct Opts {
     exclude: Vec<String>,
     exclude_dir: Vec<String>,
     hidden: bool,
+    byte_offset: bool,
+    count_matches: bool,
+    list_files: bool,
+    replace: Option<String>,
+    multiline: bool,
 }
 
 /// Entry point for `grep`, `egrep`, `fgrep` and `rg`.
@@ -198,7 +203,8 @@ fn parse_gnu(name: &str, args: &[String]) -> Result<Opts, String> {
                     'H' => o.with_filename = Some(true),
                     'h' => o.with_filename = Some(false),
                     'r' | 'R' => o.recursive = true,
-                    'a' | 'I' | 'U' | 'Z' | 'z' | 'b' | 'T' => {}
+                    'b' => o.byte_offset = true,
+                    'a' | 'I' | 'U' | 'Z' | 'z' | 'T' => {}
                     'm' | 'A' | 'B' | 'C' | 'e' | 'f' | 'd' | 'D' => {
                         let v = value(args, &mut i, &rest, &c.to_string())?;
                         match c {
@@ -288,7 +294,12 @@ fn parse_rg(args: &[String]) -> Result<Opts, String> {
                 "invert-match" => o.invert = true,
                 "word-regexp" => o.word = true,
                 "line-regexp" => o.line = true,
-                "count" | "count-matches" => o.count = true,
+                "count" => o.count = true,
+                "count-matches" => (o.count, o.count_matches) = (true, true),
+                "files" => o.list_files = true,
+                "replace" => o.replace = Some(val()?),
+                "multiline" => o.multiline = true,
+                "byte-offset" => o.byte_offset = true,
                 "files-with-matches" => o.files_with = true,
                 "files-without-match" => o.files_without = true,
                 "only-matching" => o.only = true,
@@ -355,8 +366,10 @@ fn parse_rg(args: &[String]) -> Result<Opts, String> {
                     'H' => o.with_filename = Some(true),
                     'I' => o.with_filename = Some(false),
                     'u' => o.hidden = true,
-                    'a' | 'L' | 'U' | 'P' | 'z' | 'p' => {}
-                    'm' | 'A' | 'B' | 'C' | 'e' | 'f' | 'g' | 't' | 'T' | 'M' => {
+                    'U' => o.multiline = true,
+                    'b' => o.byte_offset = true,
+                    'a' | 'L' | 'P' | 'z' | 'p' => {}
+                    'm' | 'A' | 'B' | 'C' | 'e' | 'f' | 'g' | 't' | 'T' | 'M' | 'r' => {
                         let v = value(args, &mut i, &rest, &c.to_string())?;
                         match c {
                             'm' => o.max = Some(num(&v, "max count")?),
@@ -378,6 +391,7 @@ fn parse_rg(args: &[String]) -> Result<Opts, String> {
                                 Some(x) => o.exclude.push(x.to_string()),
                                 None => o.include.push(v),
                             },
+                            'r' => o.replace = Some(v),
                             _ => {}
                         }
                         break;
@@ -392,7 +406,7 @@ fn parse_rg(args: &[String]) -> Result<Opts, String> {
         positional.push(a.clone());
         i += 1;
     }
-    if !explicit {
+    if !explicit && !o.list_files {
         if positional.is_empty() {
             return Err("ripgrep requires at least one pattern to execute a search".into());
         }
@@ -531,9 +545,11 @@ fn matcher(o: &Opts) -> Result<RegexMatcher, String> {
     b.case_insensitive(ci)
         .word(o.word)
         .whole_line(o.line)
-        .line_terminator(Some(b'\n'));
+        .multi_line(o.multiline)
+        .line_terminator((!o.multiline).then_some(b'\n'));
     if o.fixed {
-        return b.build_literals(&o.patterns).map_err(|e| e.to_string());
+        let pats: Vec<String> = o.patterns.iter().map(|p| regex::escape(p)).collect();
+        return b.build_many(&pats).map_err(|e| e.to_string());
     }
     let pats: Vec<String> = o
         .patterns
@@ -580,7 +596,8 @@ fn collect(o: &Opts, path: &str, top: bool, out: &mut Vec<String>, errors: &mut 
         }
         if !top
             && (glob_match(&o.exclude_dir, &name)
-                || (o.prog == "rg" && !o.hidden && name.starts_with('.')))
+                || (o.prog == "rg"
+                    && ((!o.hidden && name.starts_with('.')) || glob_match(&o.exclude, &name))))
         {
             return;
         }
@@ -588,7 +605,7 @@ fn collect(o: &Opts, path: &str, top: bool, out: &mut Vec<String>, errors: &mut 
             return;
         };
         for n in names {
-            let child = if path == "." && o.prog == "grep" && top && o.files.is_empty() {
+            let child = if path == "." && top && o.files.is_empty() {
                 n.clone()
             } else if path.ends_with('/') {
                 format!("{path}{n}")
@@ -643,6 +660,18 @@ fn run(o: Opts) -> i32 {
             collect(&o, f, true, &mut targets, &mut errors);
         }
     }
+    if o.list_files {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for t in &targets {
+            let _ = writeln!(out, "{t}");
+        }
+        let _ = out.flush();
+        return if errors {
+            2
+        } else {
+            i32::from(targets.is_empty())
+        };
+    }
     if files.is_empty() {
         targets.push("-".into());
     }
@@ -655,6 +684,7 @@ fn run(o: Opts) -> i32 {
     let line_number = o.line_number.unwrap_or(false);
     let mut searcher = SearcherBuilder::new()
         .line_number(line_number)
+        .multi_line(o.multiline)
         .invert_match(o.invert)
         .after_context(o.after)
         .before_context(o.before)
@@ -674,6 +704,8 @@ fn run(o: Opts) -> i32 {
         Some(SummaryKind::PathWithMatch)
     } else if o.files_without {
         Some(SummaryKind::PathWithoutMatch)
+    } else if o.count_matches {
+        Some(SummaryKind::CountMatches)
     } else if o.count {
         Some(SummaryKind::Count)
     } else {
@@ -706,8 +738,9 @@ fn run(o: Opts) -> i32 {
             matched |= hit;
             let failed = report(&o, t, r);
             errors |= failed;
-            // grep-printer prints no line for a file without matches; GNU grep -c prints 0.
-            if kind == SummaryKind::Count && !hit && !failed {
+            // grep-printer prints no line for a file without matches; GNU grep -c prints 0
+            // (ripgrep, like grep-printer, prints nothing).
+            if kind == SummaryKind::Count && !hit && !failed && o.prog == "grep" {
                 let line = if with_name {
                     format!("{name}:0\n")
                 } else {
@@ -724,6 +757,8 @@ fn run(o: Opts) -> i32 {
         let mut p = StandardBuilder::new()
             .path(with_name)
             .only_matching(o.only)
+            .byte_offset(o.byte_offset)
+            .replacement(o.replace.clone().map(String::into_bytes))
             .separator_context(Some(b"--".to_vec()))
             .separator_field_match(b":".to_vec())
             .separator_field_context(b"-".to_vec())

@@ -6,8 +6,35 @@ use std::ffi::OsString;
 use std::io::{Read, Write};
 
 use jaq_core::load::{Arena, File, Loader};
-use jaq_core::{Compiler, Ctx, Vars, data, unwrap_valr};
+use jaq_core::{Compiler, Ctx, Vars, unwrap_valr};
 use jaq_json::Val;
+use jaq_std::input::{HasInputs, Inputs, RcIter};
+
+/// The data jq's filters see: the compiled definitions and the input stream, which `input`
+/// and `inputs` read from while the main loop reads the rest.
+struct Kind;
+
+impl jaq_core::DataT for Kind {
+    type V<'a> = Val;
+    type Data<'a> = &'a Shared<'a>;
+}
+
+struct Shared<'a> {
+    lut: &'a jaq_core::Lut<Kind>,
+    inputs: Inputs<'a, Val>,
+}
+
+impl<'a> jaq_core::data::HasLut<'a, Kind> for &'a Shared<'a> {
+    fn lut(&self) -> &'a jaq_core::Lut<Kind> {
+        self.lut
+    }
+}
+
+impl<'a> HasInputs<'a, Val> for &'a Shared<'a> {
+    fn inputs(&self) -> Inputs<'a, Val> {
+        self.inputs
+    }
+}
 
 /// jq's `@csv` and `@tsv`, which jaq 3 leaves to its binary; written in jq with jq 1.6's rules.
 const FORMATS: &str = r#"
@@ -166,9 +193,15 @@ pub fn main(args: Vec<OsString>) -> i32 {
         .chain(jaq_std::defs())
         .chain(jaq_json::defs())
         .chain(extra);
-    let funs = jaq_core::funs()
+    let funs = jaq_core::funs::<Kind>()
         .chain(jaq_std::funs())
-        .chain(jaq_json::funs());
+        .chain(jaq_json::funs())
+        .chain(
+            jaq_std::input::funs::<Kind>()
+                .into_vec()
+                .into_iter()
+                .map(jaq_core::native::run::<Kind>),
+        );
     let loader = Loader::new(defs);
     let arena = Arena::default();
     let modules = match loader.load(
@@ -264,15 +297,23 @@ pub fn main(args: Vec<OsString>) -> i32 {
             inputs = vec![Val::Arr(std::mem::take(&mut inputs).into())];
         }
     }
-    if o.null_input {
-        inputs = vec![Val::Null];
-    }
+    let rc = RcIter::new(inputs.into_iter().map(Ok::<Val, String>));
+    let stream: Inputs<'_, Val> = &rc;
+    let shared = Shared {
+        lut: &filter.lut,
+        inputs: stream,
+    };
+    let mains: Box<dyn Iterator<Item = Val>> = if o.null_input {
+        Box::new(std::iter::once(Val::Null))
+    } else {
+        Box::new(stream.filter_map(Result::ok))
+    };
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut last: Option<Val> = None;
-    for input in inputs {
-        let ctx = Ctx::<data::JustLut<Val>>::new(&filter.lut, Vars::new(values.clone()));
+    for input in mains {
+        let ctx = Ctx::<Kind>::new(&shared, Vars::new(values.clone()));
         for r in filter.id.run((ctx, input)).map(unwrap_valr) {
             match r {
                 Ok(v) => {

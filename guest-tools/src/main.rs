@@ -6,6 +6,7 @@
 //! ripgrep's crates and the jq front end on jaq.
 
 mod awk;
+mod bc;
 mod column;
 mod diff;
 mod du;
@@ -15,7 +16,9 @@ mod gz;
 mod jq;
 mod rev;
 mod sh;
+mod sort;
 mod sys;
+mod timeout;
 mod xargs;
 mod xxd;
 
@@ -34,6 +37,43 @@ fn main() {
         .unwrap_or_default();
     let code = run(&name, args);
     std::process::exit(code)
+}
+
+/// `sed`, with GNU's status 2 when an input file cannot be read (the sed crate returns 1).
+fn sed_status(args: Vec<OsString>) -> i32 {
+    let st = sed::sed::uumain(args.clone().into_iter());
+    // A file operand is an argument that is not an option, not the script, not an option's value.
+    let mut operands = Vec::new();
+    let mut script_given = false;
+    let mut it = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned());
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-e" | "-f" | "--expression" | "--file" => {
+                script_given = true;
+                it.next();
+            }
+            "-l" | "--line-length" => {
+                it.next();
+            }
+            s if s.starts_with("--expression=") || s.starts_with("--file=") => script_given = true,
+            s if s.starts_with('-') && s.len() > 1 => {
+                if s.starts_with("-e") || s.starts_with("-f") {
+                    script_given = true;
+                }
+            }
+            _ => operands.push(a),
+        }
+    }
+    if !script_given && !operands.is_empty() {
+        operands.remove(0);
+    }
+    let missing = operands
+        .iter()
+        .any(|f| f != "-" && !std::path::Path::new(f).exists());
+    if st == 1 && missing { 2 } else { st }
 }
 
 /// Runs tool `name`; `args[0]` is its name.
@@ -59,7 +99,7 @@ pub fn run(name: &str, args: Vec<OsString>) -> i32 {
         "printenv" => uu_printenv, "printf" => uu_printf, "pwd" => uu_pwd, "readlink" => uu_readlink,
         "realpath" => uu_realpath, "rm" => uu_rm, "rmdir" => uu_rmdir, "seq" => uu_seq,
         "sha1sum" => uu_sha1sum, "sha256sum" => uu_sha256sum, "sha512sum" => uu_sha512sum,
-        "shuf" => uu_shuf, "sleep" => uu_sleep, "sort" => uu_sort, "split" => uu_split, "sum" => uu_sum,
+        "shuf" => uu_shuf, "sleep" => uu_sleep, "split" => uu_split, "sum" => uu_sum,
         "tac" => uu_tac, "tail" => uu_tail, "tee" => uu_tee, "touch" => uu_touch, "tr" => uu_tr,
         "true" => uu_true, "truncate" => uu_truncate, "tsort" => uu_tsort, "uname" => uu_uname,
         "unexpand" => uu_unexpand, "uniq" => uu_uniq, "wc" => uu_wc, "yes" => uu_yes,
@@ -69,8 +109,11 @@ pub fn run(name: &str, args: Vec<OsString>) -> i32 {
         "sh" | "bash" => sh::main(args),
         "grep" | "egrep" | "fgrep" | "rg" => grep::main(name, args),
         "jq" => jq::main(args),
+        "bc" => bc::main(args),
+        "timeout" => timeout::main(args),
         "rev" => rev::main(args),
-        "sed" => sed::sed::uumain(args.into_iter()),
+        "sed" => sed_status(args),
+        "sort" => sort::main(args),
         "awk" | "gawk" => awk::main(args),
         "xargs" => xargs::main(args),
         "column" => column::main(args),

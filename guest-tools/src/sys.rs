@@ -144,6 +144,11 @@ pub fn sorted_names(path: impl AsRef<std::path::Path>) -> std::io::Result<Vec<St
 /// Runs tool `argv[0]` with this process's environment and directory and the descriptor map
 /// `fds`, and waits for it: `find -exec` and `xargs`. `who` prefixes error messages.
 pub fn run_tool(who: &str, argv: &[String], fds: Vec<(u32, u32)>) -> i32 {
+    run_tool_within(who, argv, fds, 0)
+}
+
+/// [`run_tool`], stopped by the host `timeout_ns` after it starts (0: never).
+pub fn run_tool_within(who: &str, argv: &[String], fds: Vec<(u32, u32)>, timeout_ns: u64) -> i32 {
     let name = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
     if !rcabox_proto::TOOLS.contains(&name.as_str()) {
         eprintln!("{who}: '{}': No such file or directory", argv[0]);
@@ -162,6 +167,7 @@ pub fn run_tool(who: &str, argv: &[String], fds: Vec<(u32, u32)>) -> i32 {
             .into_bytes(),
         fds,
         state: Vec::new(),
+        timeout_ns,
     };
     match spawn(&req) {
         Ok(pid) => wait(pid),

@@ -14,6 +14,8 @@ pub const IMPORT_MODULE: &str = "rcabox";
 pub const STATUS_SIGPIPE: i32 = 141;
 /// Exit status of a process the host stopped (timeout, CPU or memory limit, kill), as SIGKILL.
 pub const STATUS_KILLED: i32 = 137;
+/// Exit status of a process stopped by `timeout`'s deadline (128 + SIGTERM), as bash shows.
+pub const STATUS_TERM: i32 = 143;
 /// Exit status of a guest that trapped (a Rust panic, an out-of-bounds access), as SIGABRT.
 pub const STATUS_TRAPPED: i32 = 134;
 
@@ -30,6 +32,10 @@ pub struct SpawnRequest {
     pub fds: Vec<(u32, u32)>,
     /// Opaque bytes the child can read back (a subshell's variables and functions).
     pub state: Vec<u8>,
+    /// When non-zero, the child and its descendants are stopped with [`STATUS_TERM`] this many
+    /// nanoseconds after the spawn (sandbox time: virtual sleeps count, and so does wall time
+    /// spent computing). `timeout` uses it.
+    pub timeout_ns: u64,
 }
 
 /// Why a byte string is not a valid [`SpawnRequest`].
@@ -57,6 +63,7 @@ impl SpawnRequest {
             put_u32(&mut out, *p);
         }
         put_bytes(&mut out, &self.state);
+        out.extend_from_slice(&self.timeout_ns.to_le_bytes());
         out
     }
 
@@ -74,6 +81,9 @@ impl SpawnRequest {
             fds.push((get_u32(&mut b)?, get_u32(&mut b)?));
         }
         let state = get_bytes(&mut b)?;
+        let (t, rest) = b.split_at_checked(8).ok_or(DecodeError("truncated"))?;
+        let timeout_ns = u64::from_le_bytes(t.try_into().map_err(|_| DecodeError("truncated"))?);
+        b = rest;
         if !b.is_empty() {
             return Err(DecodeError("trailing bytes"));
         }
@@ -86,6 +96,7 @@ impl SpawnRequest {
             cwd,
             fds,
             state,
+            timeout_ns,
         })
     }
 }
@@ -141,6 +152,7 @@ mod tests {
             cwd: b"/snapshot".to_vec(),
             fds: vec![(0, 5), (1, 6), (2, 2)],
             state: vec![1, 2, 3],
+            timeout_ns: 1_500_000_000,
         };
         assert_eq!(SpawnRequest::decode(&r.encode()), Ok(r));
     }
@@ -176,6 +188,7 @@ pub const TOOLS: &[&str] = &[
     "base64",
     "basename",
     "bash",
+    "bc",
     "cat",
     "cksum",
     "cmp",
@@ -239,6 +252,7 @@ pub const TOOLS: &[&str] = &[
     "tail",
     "tee",
     "test",
+    "timeout",
     "touch",
     "tr",
     "true",

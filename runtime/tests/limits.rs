@@ -173,3 +173,39 @@ fn malformed_commands_fail_cleanly() {
         err(&r)
     );
 }
+
+/// `timeout` is a per-process-tree limit: the host stops the command's processes at the
+/// deadline, whether they sleep (virtual time, so deterministic), compute (wall time) or wait
+/// on a pipe; the command around it goes on.
+#[test]
+fn timeout_stops_only_its_command() {
+    let snap = snapshot();
+    let mut s = session_with(snap.path(), Limits::default());
+    // A sleep past the deadline ends at the deadline: the clock moves 1 s, not 5.
+    let r = s.run("a=$(date +%s); timeout 1 sleep 5; st=$?; b=$(date +%s); echo $st $((b - a))");
+    assert_eq!(out(&r), "124 1\n");
+    assert_eq!(r.error_kind, None);
+    // A shell under timeout stops with its child, before running the next command.
+    assert_eq!(
+        out(&s.run("timeout 1 sh -c 'sleep 3; echo not reached'; echo $?")),
+        "124\n"
+    );
+    // Busy loops and blocked pipe readers are stopped by wall time.
+    for cmd in [
+        "timeout 0.3 sh -c 'while :; do :; done'; echo $?",
+        "timeout 0.3 sh -c 'yes | (while :; do :; done)'; echo $?",
+        "timeout 0.3 sh -c '(while :; do :; done) | cat'; echo $?",
+    ] {
+        assert_eq!(out(&s.run(cmd)), "124\n", "{cmd}");
+    }
+    // Nested: the shorter deadline wins; a command that finishes in time keeps its status.
+    assert_eq!(out(&s.run("timeout 5 timeout 1 sleep 3; echo $?")), "124\n");
+    assert_eq!(out(&s.run("timeout 1 timeout 5 sleep 3; echo $?")), "124\n");
+    assert_eq!(out(&s.run("timeout 5 sh -c 'exit 3'; echo $?")), "3\n");
+    assert_eq!(
+        out(&s.run("timeout --preserve-status 1 sleep 2; echo $?")),
+        "143\n"
+    );
+    assert_eq!(out(&s.run("timeout bogus true; echo $?")), "125\n");
+    assert_eq!(out(&s.run("echo still alive")), "still alive\n");
+}

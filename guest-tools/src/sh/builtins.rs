@@ -25,6 +25,7 @@ const BUILTINS: &[&str] = &[
     "let",
     "local",
     "mapfile",
+    "printf",
     "read",
     "readarray",
     "readonly",
@@ -60,6 +61,91 @@ pub fn quote(s: &str) -> String {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Bash's `printf %q`: backslashes before special characters, `$'...'` when there are control
+/// characters, `''` for the empty string.
+pub fn quote_backslash(s: &str) -> String {
+    if s.is_empty() {
+        return "''".into();
+    }
+    if s.chars().any(|c| c.is_control()) {
+        let mut out = String::from("$'");
+        for c in s.chars() {
+            match c {
+                '\t' => out.push_str("\\t"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\x1b' => out.push_str("\\E"),
+                '\'' => out.push_str("\\'"),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\{:03o}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+        return out;
+    }
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        let safe = c.is_alphanumeric() || "_-./=:,+@%".contains(c) || (c == '~' && i > 0);
+        if !safe {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Rewrites `%q` conversions to `%s` with their arguments quoted, following the format's reuse
+/// over extra arguments as printf does.
+fn quote_q(format: &str, values: &[String]) -> (String, Vec<String>) {
+    // Which conversions (in order) are %q.
+    let b = format.as_bytes();
+    let mut convs = Vec::new();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if b.get(i + 1) == Some(&b'%') {
+                out.push_str("%%");
+                i += 2;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            while i < b.len() && b"-+ #0123456789.*'".contains(&b[i]) {
+                i += 1;
+            }
+            let Some(&conv) = b.get(i) else {
+                out.push_str(&format[start..]);
+                break;
+            };
+            convs.push(conv == b'q');
+            out.push_str(&format[start..i]);
+            out.push(if conv == b'q' { 's' } else { conv as char });
+            i += 1;
+            continue;
+        }
+        let ch = format[i..].chars().next().unwrap_or('\0');
+        out.push(ch);
+        i += ch.len_utf8().max(1);
+    }
+    if !convs.contains(&true) {
+        return (format.to_string(), values.to_vec());
+    }
+    let values = values
+        .iter()
+        .enumerate()
+        .map(|(k, v)| {
+            if convs[k % convs.len()] {
+                quote_backslash(v)
+            } else {
+                v.clone()
+            }
+        })
+        .collect();
+    (out, values)
 }
 
 fn valid_name(n: &str) -> bool {
@@ -165,7 +251,10 @@ impl Shell {
                 0
             }
             "set" => self.set_builtin(args, io),
-            "shopt" | "hash" | "alias" | "unalias" | "trap" | "ulimit" | "umask" => 0,
+            "shopt" => self.shopt(args, io),
+            "trap" => self.trap(args, io),
+            "printf" => self.printf(args, io),
+            "hash" | "alias" | "unalias" | "ulimit" | "umask" => 0,
             "shift" => {
                 let n = args
                     .first()
@@ -353,13 +442,119 @@ impl Shell {
         }
     }
 
+    /// `shopt -s|-u NAME...`: `nullglob` changes globbing; the others are accepted and ignored.
+    fn shopt(&mut self, args: &[String], io: &Io) -> i32 {
+        let on = match args.first().map(String::as_str) {
+            Some("-s") => true,
+            Some("-u") => false,
+            _ => return 0,
+        };
+        for name in &args[1..] {
+            match name.as_str() {
+                "nullglob" => self.opts.nullglob = on,
+                "extglob" | "globstar" | "dotglob" | "nocaseglob" | "failglob"
+                | "expand_aliases" | "lastpipe" | "inherit_errexit" => {}
+                other => {
+                    io.err(&format!(
+                        "bash: shopt: {other}: invalid shell option name\n"
+                    ));
+                    return 1;
+                }
+            }
+        }
+        0
+    }
+
+    /// `trap [COMMAND] CONDITION...`: `EXIT` (also `0`) and `ERR` run; signals never arrive in
+    /// the sandbox, so their traps are accepted and never run.
+    fn trap(&mut self, args: &[String], io: &Io) -> i32 {
+        let args: Vec<&String> = args.iter().filter(|a| *a != "--").collect();
+        match args.as_slice() {
+            [] => {
+                let mut names: Vec<_> = self.traps.iter().collect();
+                names.sort();
+                for (cond, cmd) in names {
+                    io.out(format!("trap -- {} {cond}\n", quote(cmd)).as_bytes());
+                }
+                0
+            }
+            [cmd, conds @ ..] => {
+                for c in conds {
+                    let cond = match c.as_str() {
+                        "0" | "EXIT" => "EXIT",
+                        "ERR" => "ERR",
+                        _ => continue,
+                    };
+                    if cmd.as_str() == "-" || cmd.is_empty() {
+                        self.traps.remove(cond);
+                    } else {
+                        self.traps.insert(cond.to_string(), cmd.to_string());
+                    }
+                }
+                0
+            }
+        }
+    }
+
+    /// `printf`: uutils printf does the formatting; the shell adds what only a builtin can,
+    /// `-v VAR`, and bash's `%q` quoting, which uutils renders differently.
+    fn printf(&mut self, args: &[String], io: &Io) -> i32 {
+        let (var, rest) = match args {
+            [v, name, rest @ ..] if v == "-v" => (Some(name.clone()), rest),
+            _ => (None, args),
+        };
+        let Some((format, values)) = rest.split_first() else {
+            io.err("printf: usage: printf [-v var] format [arguments]\n");
+            return 2;
+        };
+        let (format, values) = quote_q(format, values);
+        let mut argv = vec!["printf".to_string(), format];
+        argv.extend(values);
+        let Some(name) = var else {
+            return match self.spawn_program(&argv, io, Vec::new()) {
+                Ok(pid) => crate::sys::wait(pid),
+                Err(s) => s,
+            };
+        };
+        let Ok((r, w)) = crate::sys::pipe() else {
+            return 1;
+        };
+        let mut cio = io.clone();
+        cio.0.insert(1, w);
+        let pid = self.spawn_program(&argv, &cio, Vec::new());
+        crate::sys::close(w);
+        let mut data = Vec::new();
+        let mut buf = vec![0u8; 65536];
+        while let Ok(n) = crate::sys::read_fd(r, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            data.extend_from_slice(&buf[..n]);
+        }
+        crate::sys::close(r);
+        let st = match pid {
+            Ok(pid) => crate::sys::wait(pid),
+            Err(s) => s,
+        };
+        self.set_var(&name, &String::from_utf8_lossy(&data));
+        st
+    }
+
     /// `type` (`kind` 0), `command -v` (1) and `which` (2): how each name would run.
     fn type_of(&mut self, args: &[String], io: &Io, kind: u8) -> i32 {
         let mut st = 0;
+        let terse = args.iter().any(|a| a == "-t");
         for a in args.iter().filter(|a| !a.starts_with('-')) {
             let tool = rcabox_proto::TOOLS.contains(&a.as_str());
             let shell = self.funcs.contains_key(a) || is_builtin(a);
             let line = match kind {
+                0 if terse && self.funcs.contains_key(a) => "function".to_string(),
+                0 if terse && is_builtin(a) => "builtin".to_string(),
+                0 if terse && tool => "file".to_string(),
+                0 if terse => {
+                    st = 1;
+                    continue;
+                }
                 2 if tool => format!("/usr/bin/{a}"),
                 1 if shell => a.clone(),
                 1 if tool => format!("/usr/bin/{a}"),

@@ -108,8 +108,16 @@ impl Shell {
             }
         }
         self.status = st;
-        if st != 0 && last_ran && self.opts.errexit && self.in_condition == 0 {
-            return Err(Ctl::Exit(st));
+        if st != 0 && last_ran && self.in_condition == 0 {
+            if let Some(cmd) = self.traps.get("ERR").cloned()
+                && let Ok(prog) = parse(&cmd)
+            {
+                self.run_program(&prog, io)?;
+                self.status = st;
+            }
+            if self.opts.errexit {
+                return Err(Ctl::Exit(st));
+            }
         }
         Ok(st)
     }
@@ -234,6 +242,7 @@ impl Shell {
             cwd: self.cwd().into_bytes(),
             fds,
             state: self.to_sub(source),
+            timeout_ns: 0,
         };
         sys::spawn(&req).map_err(|e| {
             io.err(&format!("bash: fork: {}\n", e.message()));
@@ -694,6 +703,7 @@ impl Shell {
             cwd: self.cwd().into_bytes(),
             fds: io.0.iter().map(|(k, v)| (*k, *v)).collect(),
             state: Vec::new(),
+            timeout_ns: 0,
         };
         sys::spawn(&req).map_err(|e| {
             io.err(&format!("bash: fork: {}\n", e.message()));

@@ -645,7 +645,7 @@ impl Shell {
             }
             if glob && !self.opts.noglob {
                 let m = glob_paths(&pat);
-                if !m.is_empty() {
+                if !m.is_empty() || self.opts.nullglob {
                     out.extend(m);
                     continue;
                 }

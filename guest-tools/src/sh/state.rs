@@ -63,6 +63,9 @@ pub struct Opts {
     pub xtrace: bool,
     /// `set -f`.
     pub noglob: bool,
+    /// `shopt -s nullglob`.
+    #[serde(default)]
+    pub nullglob: bool,
 }
 
 /// The interpreter.
@@ -93,6 +96,8 @@ pub struct Shell {
     pub cmd_subst_status: Option<i32>,
     /// Nesting of arithmetic evaluation of variable contents.
     pub depth: usize,
+    /// `trap` commands by condition (`EXIT`, `ERR`); like bash, subshells start without them.
+    pub traps: HashMap<String, String>,
 }
 
 /// What a subshell starts from: the parent's state and the code to run.
@@ -132,6 +137,7 @@ impl Shell {
             line: 1,
             cmd_subst_status: None,
             depth: 0,
+            traps: HashMap::new(),
         };
         for (k, v) in std::env::vars() {
             sh.vars.insert(
@@ -249,6 +255,19 @@ impl Shell {
                 io.err(&format!("{}: {msg}\n", self.name));
                 2
             }
+        };
+        let status = match self.traps.remove("EXIT") {
+            Some(cmd) => {
+                self.status = status;
+                match super::exec::parse(&cmd) {
+                    Ok(prog) => match self.run_program(&prog, &io) {
+                        Err(Ctl::Exit(s)) => s,
+                        _ => status,
+                    },
+                    Err(_) => status,
+                }
+            }
+            None => status,
         };
         self.wait_jobs();
         status

@@ -286,6 +286,7 @@ impl Session {
             cwd: cwd.to_string(),
             fds,
             state: Vec::new(),
+            deadline: None,
         };
         let status = match ctx.spawn(spec).ok().and_then(|pid| ctx.done(pid)) {
             Some(done) => {

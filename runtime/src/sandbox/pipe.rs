@@ -9,8 +9,6 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::process::Cancel;
-
 /// Bytes a pipe buffers before its writer blocks; Linux's default pipe size.
 pub const PIPE_CAPACITY: usize = 64 * 1024;
 
@@ -66,7 +64,7 @@ impl Pipe {
 
 impl PipeReader {
     /// Reads at least one byte, or returns 0 at end of file; blocks while the pipe is empty.
-    pub fn read(&self, out: &mut [u8], cancel: &Cancel) -> Result<usize, PipeError> {
+    pub fn read(&self, out: &mut [u8], stop: &dyn Fn() -> bool) -> Result<usize, PipeError> {
         if out.is_empty() {
             return Ok(0);
         }
@@ -83,7 +81,7 @@ impl PipeReader {
             if s.writers == 0 {
                 return Ok(0);
             }
-            if cancel.is_set() {
+            if stop() {
                 return Err(PipeError::Cancelled);
             }
             s = self
@@ -104,7 +102,7 @@ impl PipeReader {
 
 impl PipeWriter {
     /// Writes at least one byte of `data`; blocks while the pipe is full.
-    pub fn write(&self, data: &[u8], cancel: &Cancel) -> Result<usize, PipeError> {
+    pub fn write(&self, data: &[u8], stop: &dyn Fn() -> bool) -> Result<usize, PipeError> {
         if data.is_empty() {
             return Ok(0);
         }
@@ -120,7 +118,7 @@ impl PipeWriter {
                 self.0.changed.notify_all();
                 return Ok(n);
             }
-            if cancel.is_set() {
+            if stop() {
                 return Err(PipeError::Cancelled);
             }
             s = self
@@ -155,20 +153,21 @@ impl Drop for PipeWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sandbox::process::Cancel;
 
     #[test]
     fn eof_after_last_writer_and_broken_after_last_reader() {
         let cancel = Cancel::default();
         let (r, w) = pipe();
-        assert_eq!(w.write(b"abc", &cancel), Ok(3));
+        assert_eq!(w.write(b"abc", &|| cancel.is_set()), Ok(3));
         drop(w);
         let mut buf = [0u8; 8];
-        assert_eq!(r.read(&mut buf, &cancel), Ok(3));
-        assert_eq!(r.read(&mut buf, &cancel), Ok(0));
+        assert_eq!(r.read(&mut buf, &|| cancel.is_set()), Ok(3));
+        assert_eq!(r.read(&mut buf, &|| cancel.is_set()), Ok(0));
 
         let (r, w) = pipe();
         drop(r);
-        assert_eq!(w.write(b"x", &cancel), Err(PipeError::Broken));
+        assert_eq!(w.write(b"x", &|| cancel.is_set()), Err(PipeError::Broken));
     }
 
     #[test]
@@ -180,14 +179,14 @@ mod tests {
             let c = Cancel::default();
             let mut off = 0;
             while off < big.len() {
-                off += w.write(&big[off..], &c).expect("write");
+                off += w.write(&big[off..], &|| c.is_set()).expect("write");
             }
             off
         });
         let mut total = 0;
         let mut buf = vec![0u8; 4096];
         loop {
-            let n = r.read(&mut buf, &cancel).expect("read");
+            let n = r.read(&mut buf, &|| cancel.is_set()).expect("read");
             if n == 0 {
                 break;
             }
@@ -204,7 +203,7 @@ mod tests {
         let c2 = cancel.clone();
         let t = std::thread::spawn(move || {
             let mut buf = [0u8; 4];
-            r.read(&mut buf, &c2)
+            r.read(&mut buf, &|| c2.is_set())
         });
         std::thread::sleep(Duration::from_millis(30));
         cancel.set(super::super::ErrorKind::Timeout);

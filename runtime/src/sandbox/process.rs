@@ -8,11 +8,11 @@
 //! its parent's `wait` returns, so pipes see end of file in the order Unix programs expect.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rcabox_proto::{STATUS_KILLED, STATUS_SIGPIPE, STATUS_TRAPPED};
+use rcabox_proto::{STATUS_KILLED, STATUS_SIGPIPE, STATUS_TERM, STATUS_TRAPPED};
 use wasmtime::{Memory, ResourceLimiter, Store, UpdateDeadline};
 
 use super::engine::{EPOCH_TICK, Runtime};
@@ -40,6 +40,55 @@ impl Cancel {
     /// Why the command was stopped.
     pub fn kind(&self) -> Option<ErrorKind> {
         ErrorKind::from_code(self.0.load(Ordering::Relaxed))
+    }
+}
+
+/// A `timeout`: the process started with it and all its descendants stop when sandbox time
+/// passes `virt_ns` (a virtual sleep reaching it) or the wall clock passes `wall` (computing
+/// too long), whichever comes first; nested timeouts chain through `outer`.
+pub struct Deadline {
+    /// Virtual time (ns since the epoch) at which the group stops.
+    pub virt_ns: u64,
+    /// Wall-clock instant at which the group stops.
+    pub wall: Instant,
+    /// The enclosing timeout, if any.
+    pub outer: Option<Arc<Deadline>>,
+    fired: AtomicBool,
+}
+
+impl Deadline {
+    /// A deadline `dur_ns` after virtual time `now_ns`, inside `outer`.
+    pub fn new(now_ns: u64, dur_ns: u64, outer: Option<Arc<Deadline>>) -> Self {
+        Deadline {
+            virt_ns: now_ns.saturating_add(dur_ns),
+            wall: Instant::now() + Duration::from_nanos(dur_ns),
+            outer,
+            fired: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether this deadline or an enclosing one has passed (by wall time) or fired.
+    pub fn expired(&self) -> bool {
+        if self.fired.load(Ordering::Relaxed) {
+            return true;
+        }
+        if Instant::now() >= self.wall {
+            self.fired.store(true, Ordering::Relaxed);
+            return true;
+        }
+        self.outer.as_ref().is_some_and(|o| o.expired())
+    }
+
+    /// The earliest virtual stop time in the chain.
+    pub fn earliest_virt(&self) -> u64 {
+        self.outer
+            .as_ref()
+            .map_or(self.virt_ns, |o| o.earliest_virt().min(self.virt_ns))
+    }
+
+    /// Marks the chain from here as passed, so every process in it stops.
+    pub fn fire(&self) {
+        self.fired.store(true, Ordering::Relaxed);
     }
 }
 
@@ -211,6 +260,8 @@ pub struct ProcSpec {
     pub fds: FdTable,
     /// Opaque state for a subshell.
     pub state: Vec<u8>,
+    /// The `timeout` the process runs under, if any.
+    pub deadline: Option<Arc<Deadline>>,
 }
 
 /// The per-instance state wasmtime's store carries.
@@ -287,6 +338,15 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
         let c = &cx.data().ctx;
         if c.cancel.is_set() {
             return Err(Exit(STATUS_KILLED).into());
+        }
+        if cx
+            .data()
+            .spec
+            .deadline
+            .as_ref()
+            .is_some_and(|d| d.expired())
+        {
+            return Err(Exit(STATUS_TERM).into());
         }
         if c.cpu_ticks.fetch_add(1, Ordering::Relaxed) + 1 > cpu_budget {
             c.cancel.set(ErrorKind::CpuLimit);

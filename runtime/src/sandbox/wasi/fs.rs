@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use rcabox_proto::STATUS_KILLED;
+use rcabox_proto::{STATUS_KILLED, STATUS_TERM};
 use wasmtime::Result;
 use wasmtime::{Caller, Linker};
 
@@ -28,11 +28,17 @@ const FST_MTIM_NOW: i32 = 8;
 /// Descriptor of the one preopened directory, `/`.
 pub const ROOT_FD: u32 = 3;
 
-fn pipe_fail(e: PipeError) -> Fail {
+fn pipe_fail(e: PipeError, st: &ProcState) -> Fail {
     match e {
         PipeError::Broken => Fail::Trap(sigpipe()),
+        PipeError::Cancelled if !st.ctx.cancel.is_set() => Fail::Trap(Exit(STATUS_TERM).into()),
         PipeError::Cancelled => Fail::Trap(Exit(STATUS_KILLED).into()),
     }
+}
+
+/// What stops a blocked pipe read or write: the command's cancel, or the process's timeout.
+fn stopper(st: &ProcState) -> impl Fn() -> bool + '_ {
+    move || st.ctx.cancel.is_set() || st.spec.deadline.as_ref().is_some_and(|d| d.expired())
 }
 
 fn filetype_code(k: FileType) -> u8 {
@@ -55,7 +61,7 @@ pub(crate) fn read_file(f: &OpenFile, out: &mut [u8], st: &ProcState) -> R<usize
     }
     match &f.backing {
         Backing::Null => Ok(0),
-        Backing::PipeRead(r) => r.read(out, &st.ctx.cancel).map_err(pipe_fail),
+        Backing::PipeRead(r) => r.read(out, &stopper(st)).map_err(|e| pipe_fail(e, st)),
         Backing::Sink(_) | Backing::PipeWrite(_) => Err(Errno::Badf.into()),
         Backing::Dir { .. } => Err(Errno::Isdir.into()),
         Backing::Host { .. } | Backing::Mem(_) | Backing::Bytes(_) => {
@@ -81,7 +87,9 @@ pub(crate) fn write_file(f: &OpenFile, data: &[u8], st: &ProcState, at: Option<u
         Backing::PipeWrite(w) => {
             let mut off = 0;
             while off < data.len() {
-                off += w.write(&data[off..], &st.ctx.cancel).map_err(pipe_fail)?;
+                off += w
+                    .write(&data[off..], &stopper(st))
+                    .map_err(|e| pipe_fail(e, st))?;
             }
             Ok(data.len())
         }

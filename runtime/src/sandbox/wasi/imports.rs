@@ -21,8 +21,9 @@ use super::fs::ROOT_FD;
 use super::{R, ret, slice, slice_mut, split, write_u32};
 use crate::sandbox::fdtable::{Backing, FdTable, OpenFile};
 use crate::sandbox::pipe::pipe;
-use crate::sandbox::process::{ProcSpec, ProcState};
+use crate::sandbox::process::{Deadline, ProcSpec, ProcState};
 use crate::sandbox::vfs::{Errno, FileType, Loc, normalize};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The descriptor table every process starts from: the root directory at [`ROOT_FD`].
@@ -60,12 +61,20 @@ fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
         }
         fds.set(*child, st.spec.fds.get(*parent)?.clone());
     }
+    let inherited = st.spec.deadline.clone();
+    let deadline = if req.timeout_ns > 0 {
+        let now = super::fs::now(st);
+        Some(Arc::new(Deadline::new(now, req.timeout_ns, inherited)))
+    } else {
+        inherited
+    };
     let spec = ProcSpec {
         argv: req.argv,
         env: req.env,
         cwd,
         fds,
         state: req.state,
+        deadline,
     };
     let pid = st.ctx.spawn(spec).map_err(|_| Errno::Again)?;
     st.children.push(pid);
@@ -87,6 +96,12 @@ fn wait(c: &mut Caller<'_, ProcState>, pid: i32, out: i32) -> R {
         .wait(&st.ctx.cancel, Duration::from_secs(5))
         .unwrap_or(rcabox_proto::STATUS_KILLED);
     st.children.remove(at);
+    // A shell under `timeout` whose child was stopped is stopped too, before it runs on.
+    if st.spec.deadline.as_ref().is_some_and(|d| d.expired()) {
+        return Err(super::Fail::Trap(
+            crate::sandbox::process::Exit(rcabox_proto::STATUS_TERM).into(),
+        ));
+    }
     write_u32(mem, out, status as u32)
 }
 

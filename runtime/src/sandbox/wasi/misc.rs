@@ -9,10 +9,11 @@ use wasmtime::Result;
 use wasmtime::{Caller, Linker};
 
 use super::fs::now;
-use super::{P1, R, read_u32, read_u64, ret, slice, slice_mut, split, write_u32, write_u64};
+use super::{Fail, P1, R, read_u32, read_u64, ret, slice, slice_mut, split, write_u32, write_u64};
 use crate::sandbox::fdtable::Backing;
 use crate::sandbox::process::{Exit, ProcState, splitmix};
 use crate::sandbox::vfs::Errno;
+use rcabox_proto::STATUS_TERM;
 
 /// Virtual nanoseconds a clock reading costs, so successive readings still differ.
 pub const CLOCK_STEP: u64 = 1_000;
@@ -106,6 +107,21 @@ fn poll_oneoff(c: &mut Caller<'_, ProcState>, input: i32, output: i32, n: i32, n
     let fired: Vec<_> = if fd_ready {
         events.into_iter().filter(|e| e.2 != 0).collect()
     } else {
+        if let Some(d) = st.spec.deadline.clone() {
+            // A sleep that reaches the `timeout` deadline ends there: the clock moves only to
+            // the deadline and the process stops as if sent SIGTERM.
+            let (at, stop) = (now(st), d.earliest_virt());
+            if d.expired() || sleep.is_some_and(|w| at.saturating_add(w) >= stop) {
+                let w = stop.saturating_sub(at);
+                st.clock_ns = st.clock_ns.saturating_add(w);
+                st.ctx
+                    .vfs
+                    .slept_ns
+                    .fetch_add(w, std::sync::atomic::Ordering::SeqCst);
+                d.fire();
+                return Err(Fail::Trap(Exit(STATUS_TERM).into()));
+            }
+        }
         if let Some(w) = sleep {
             st.clock_ns = st.clock_ns.saturating_add(w);
             st.ctx

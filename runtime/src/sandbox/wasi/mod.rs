@@ -125,7 +125,7 @@ pub(crate) fn write_to(f: &OpenFile, data: &[u8], ctx: &CommandCtx) {
         Backing::PipeWrite(w) => {
             let mut off = 0;
             while off < data.len() {
-                match w.write(&data[off..], &ctx.cancel) {
+                match w.write(&data[off..], &|| ctx.cancel.is_set()) {
                     Ok(n) => off += n,
                     Err(_) => return,
                 }
