@@ -90,6 +90,17 @@ fn check_atif(doc: &serde_json::Value, tool_results: usize) {
     assert_eq!(doc["extra"]["end"]["ending"], "finish");
 }
 
+/// `rcabox merge --out OUT SHARDS...`, which must succeed.
+fn merge_into(out: &Path, shards: &[PathBuf]) {
+    let o = rcabox()
+        .args(["merge", "--out"])
+        .arg(out)
+        .args(shards)
+        .output()
+        .expect("merge");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
 const FEW: &str = "Scenario-2,Scenario-31,Scenario-36,Scenario-50";
 
 #[test]
@@ -456,13 +467,7 @@ fn shards_merge_into_the_whole_run() {
         shards.push(s);
     }
     let merged = d.path().join("merged");
-    let o = rcabox()
-        .args(["merge", "--out"])
-        .arg(&merged)
-        .args(&shards)
-        .output()
-        .expect("merge");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    merge_into(&merged, &shards);
     assert_eq!(scores(&merged), scores(&whole));
     // The same shard twice is refused.
     let o = rcabox()
@@ -514,4 +519,82 @@ fn a_terminal_gets_a_progress_bar_and_a_pipe_gets_lines() {
         !screen.contains("[  4/4] "),
         "no per-episode lines on a terminal"
     );
+}
+
+/// The script of deploy/job.yaml's container, as written there (the `args: - |` block).
+fn job_script() -> String {
+    let yaml =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/job.yaml"))
+            .expect("deploy/job.yaml");
+    let lines: Vec<&str> = yaml.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == "- |")
+        .expect("an args block");
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let body: Vec<&str> = lines[start + 1..]
+        .iter()
+        .take_while(|l| l.trim().is_empty() || indent(l) > indent(lines[start]))
+        .copied()
+        .collect();
+    let cut = body.iter().map(|l| indent(l)).min().unwrap_or(0);
+    body.iter()
+        .map(|l| l.get(cut..).unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The Indexed Job's pods, played by `sh` with JOB_COMPLETION_INDEX 0..3 as Kubernetes sets it:
+/// four shards, a restarted pod that resumes, then `rcabox merge` equals one whole run.
+#[test]
+fn the_indexed_job_script_shards_resumes_and_merges() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let runs = d.path().join("runs");
+    let script = job_script().replace("/runs", &runs.display().to_string());
+    assert!(script.contains("JOB_COMPLETION_INDEX"), "{script}");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_rcabox"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let questions = "--questions Scenario-2,Scenario-31,Scenario-36";
+    let pod = |index: usize| {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .env("AGENT", "baseline")
+            .env("RCABOX_ARGS", questions)
+            .env("PATH", &path)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("sh runs the job script");
+        assert!(
+            o.status.success(),
+            "pod {index}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    for i in 0..4 {
+        pod(i);
+    }
+    // A restarted pod finds its run.json and resumes: nothing is redone or lost.
+    let before = std::fs::read(runs.join("shard-1/results.json")).expect("results");
+    pod(1);
+    assert_eq!(
+        std::fs::read(runs.join("shard-1/results.json")).expect("results"),
+        before
+    );
+    let shards: Vec<PathBuf> = (0..4).map(|i| runs.join(format!("shard-{i}"))).collect();
+    let merged = d.path().join("all");
+    merge_into(&merged, &shards);
+    let whole = d.path().join("whole");
+    let mut args: Vec<&str> = questions.split(' ').collect();
+    args.extend(["--repeats", "3"]);
+    assert!(run_to(&whole, &args).status.success());
+    assert_eq!(scores(&merged), scores(&whole));
 }

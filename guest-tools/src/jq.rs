@@ -270,34 +270,35 @@ pub fn main(args: Vec<OsString>) -> i32 {
             }
         }
     }
-    let mut inputs: Vec<Val> = Vec::new();
-    let mut input_error = None;
-    if o.raw_input {
+    // Values are parsed as the filter asks for them, so `jq` over a large file holds one value
+    // at a time, not the whole file's (which would exceed the sandbox's memory limit).
+    type Stream<'t> = Box<dyn Iterator<Item = Result<Val, String>> + 't>;
+    let parsed: Stream<'_> = if o.raw_input {
         let all: Vec<u8> = texts.iter().flat_map(|t| t.1.clone()).collect();
         let s = String::from_utf8_lossy(&all).into_owned();
         if o.slurp {
-            inputs.push(Val::from(s));
+            Box::new(std::iter::once(Ok(Val::from(s))))
         } else {
-            inputs.extend(s.lines().map(|l| Val::from(l.to_string())));
+            let lines: Vec<Val> = s.lines().map(|l| Val::from(l.to_string())).collect();
+            Box::new(lines.into_iter().map(Ok))
         }
     } else {
-        'files: for (name, t) in &texts {
-            for v in jaq_json::read::parse_many(t) {
-                match v {
-                    Ok(v) => inputs.push(v),
-                    Err(e) => {
-                        input_error =
-                            Some(format!("jq: error (at {name}:0): Cannot parse input: {e}"));
-                        break 'files;
-                    }
-                }
-            }
-        }
+        let values = texts.iter().flat_map(|(name, t)| {
+            jaq_json::read::parse_many(t).map(move |v| {
+                v.map_err(|e| format!("jq: error (at {name}:0): Cannot parse input: {e}"))
+            })
+        });
         if o.slurp {
-            inputs = vec![Val::Arr(std::mem::take(&mut inputs).into())];
+            match values.collect::<Result<Vec<Val>, String>>() {
+                Ok(all) => Box::new(std::iter::once(Ok(Val::Arr(all.into())))),
+                Err(e) => Box::new(std::iter::once(Err(e))),
+            }
+        } else {
+            Box::new(values)
         }
-    }
-    let rc = RcIter::new(inputs.into_iter().map(Ok::<Val, String>));
+    };
+    let input_error = std::cell::RefCell::new(None);
+    let rc = RcIter::new(parsed);
     let stream: Inputs<'_, Val> = &rc;
     let shared = Shared {
         lut: &filter.lut,
@@ -306,7 +307,15 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let mains: Box<dyn Iterator<Item = Val>> = if o.null_input {
         Box::new(std::iter::once(Val::Null))
     } else {
-        Box::new(stream.filter_map(Result::ok))
+        // The first unparsable input ends the run, reported after what came before it.
+        let (mut rest, error) = (stream, &input_error);
+        Box::new(std::iter::from_fn(move || match rest.next()? {
+            Ok(v) => Some(v),
+            Err(e) => {
+                *error.borrow_mut() = Some(e);
+                None
+            }
+        }))
     };
 
     let stdout = std::io::stdout();
@@ -339,7 +348,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         }
     }
     let _ = out.flush();
-    if let Some(e) = input_error {
+    if let Some(e) = input_error.take() {
         eprintln!("{e}");
         return 2;
     }
