@@ -130,7 +130,8 @@ fn table(s: &mut Session, dir: &Path, cmds: &[&str], n: usize) {
         let sandbox: Vec<Duration> = (0..n)
             .map(|_| {
                 let t = Instant::now();
-                let r = s.run(cmd);
+                // pipefail: a stage that fails (a memory limit hit) must not hide behind `tail`.
+                let r = s.run(&format!("set -o pipefail; {cmd}"));
                 assert!(
                     r.exit_code == 0,
                     "{cmd}: {}",
@@ -144,7 +145,7 @@ fn table(s: &mut Session, dir: &Path, cmds: &[&str], n: usize) {
                 let t = Instant::now();
                 let o = Command::new("bash")
                     .arg("-c")
-                    .arg(cmd)
+                    .arg(format!("set -o pipefail; {cmd}"))
                     .current_dir(dir)
                     .env("LC_ALL", "C.UTF-8")
                     .output()
