@@ -123,6 +123,20 @@ pub fn close(fd: u32) {
     drop(unsafe { File::from_raw_fd(fd as i32) });
 }
 
+/// Reads `fd` to end of file and closes it (the read end of a capture pipe).
+pub fn read_to_end(fd: u32) -> Vec<u8> {
+    let mut data = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    while let Ok(n) = read_fd(fd, &mut buf) {
+        if n == 0 {
+            break;
+        }
+        data.extend_from_slice(&buf[..n]);
+    }
+    close(fd);
+    data
+}
+
 /// A tool's arguments after `argv[0]`, as strings (invalid UTF-8 replaced).
 pub fn utf8_args(args: Vec<std::ffi::OsString>) -> Vec<String> {
     args.into_iter()

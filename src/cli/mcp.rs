@@ -176,31 +176,14 @@ impl Episode {
             })?;
         }
         let t0 = Instant::now();
-        let mut answer = None;
-        let (observation, cmd, exit_code, error_kind, is_error) = match name {
-            "code_exec" => match tools::code_exec_cmd(&args) {
-                Ok(cmd) => {
-                    let r = self.session.run(&cmd);
-                    let obs = tools::shell_results(&r, self.max_chars);
-                    (obs, Some(cmd), Some(r.exit_code), r.error_kind, false)
-                }
-                Err(e) => (e, None, None, None, true),
-            },
-            "finish" => match tools::finish_answer(&args) {
-                Ok(a) => {
-                    answer = Some(a);
-                    ("Diagnosis received.".to_string(), None, None, None, false)
-                }
-                Err(e) => (e, None, None, None, true),
-            },
-            other => (
-                format!("unknown tool `{other}`; the tools are code_exec and finish"),
-                None,
-                None,
-                None,
-                true,
-            ),
-        };
+        let tools::Called {
+            observation,
+            cmd,
+            exit_code,
+            error_kind,
+            answer,
+            is_error,
+        } = tools::call(&mut self.session, name, &args, self.max_chars);
         if let Some(t) = &mut self.traj {
             t.push(&Record::Tool {
                 turn,

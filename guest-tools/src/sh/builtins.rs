@@ -523,15 +523,7 @@ impl Shell {
         cio.0.insert(1, w);
         let pid = self.spawn_program(&argv, &cio, Vec::new());
         crate::sys::close(w);
-        let mut data = Vec::new();
-        let mut buf = vec![0u8; 65536];
-        while let Ok(n) = crate::sys::read_fd(r, &mut buf) {
-            if n == 0 {
-                break;
-            }
-            data.extend_from_slice(&buf[..n]);
-        }
-        crate::sys::close(r);
+        let data = crate::sys::read_to_end(r);
         let st = match pid {
             Ok(pid) => crate::sys::wait(pid),
             Err(s) => s,

@@ -154,15 +154,7 @@ impl Shell {
         cio.0.insert(1, w);
         let pid = self.spawn_sub(src.to_string(), &cio);
         crate::sys::close(w);
-        let mut data = Vec::new();
-        let mut buf = vec![0u8; 65536];
-        while let Ok(n) = crate::sys::read_fd(r, &mut buf) {
-            if n == 0 {
-                break;
-            }
-            data.extend_from_slice(&buf[..n]);
-        }
-        crate::sys::close(r);
+        let mut data = crate::sys::read_to_end(r);
         let st = pid.map(crate::sys::wait).unwrap_or(1);
         self.status = st;
         self.cmd_subst_status = Some(st);

@@ -127,27 +127,33 @@ pub fn run(
         calls.sort_by_key(|c| c.name == "finish");
         for call in calls {
             let t0 = Instant::now();
-            let (observation, cmd, exit_code, error_kind) = match call.name.as_str() {
-                "code_exec" => match tools::code_exec_cmd(&call.arguments) {
-                    Ok(cmd) => {
-                        let r = session.run(&cmd);
-                        (tools::shell_results(&r, settings.max_output_chars), Some(cmd), Some(r.exit_code), r.error_kind)
-                    }
-                    Err(e) => (e, None, None, None),
-                },
-                "finish" if finishes > 1 => (
-                    "finish: called more than once in one turn; call finish once, alone, with the whole diagnosis".to_string(),
-                    None, None, None,
-                ),
-                "finish" => match tools::finish_answer(&call.arguments) {
-                    Ok(a) => {
-                        answer = Some(a);
-                        ("Diagnosis received.".to_string(), None, None, None)
-                    }
-                    Err(e) => (e, None, None, None),
-                },
-                other => (format!("unknown tool `{other}`; the tools are code_exec and finish"), None, None, None),
+            let done = if call.name == "finish" && finishes > 1 {
+                tools::Called {
+                    observation: "finish: called more than once in one turn; call finish once, alone, with the whole diagnosis".to_string(),
+                    cmd: None,
+                    exit_code: None,
+                    error_kind: None,
+                    answer: None,
+                    is_error: true,
+                }
+            } else {
+                tools::call(
+                    session,
+                    &call.name,
+                    &call.arguments,
+                    settings.max_output_chars,
+                )
             };
+            if done.answer.is_some() {
+                answer = done.answer;
+            }
+            let tools::Called {
+                observation,
+                cmd,
+                exit_code,
+                error_kind,
+                ..
+            } = done;
             traj.push(&Record::Tool {
                 turn,
                 id: call.id.clone(),

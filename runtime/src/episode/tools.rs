@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::answer::Answer;
-use crate::sandbox::{CommandResult, ErrorKind};
+use crate::sandbox::{CommandResult, ErrorKind, Session};
 
 /// Characters kept of each output stream, as Stirrup does.
 pub const DEFAULT_MAX_CHARS: usize = 20_000;
@@ -65,6 +65,62 @@ pub fn shell_results(r: &CommandResult, max_chars: usize) -> String {
         "<shell_results><exit_code>{}</exit_code><stdout>{out}</stdout><stderr>{err}</stderr></shell_results>",
         r.exit_code
     )
+}
+
+/// What one tool call did: the text sent back and what the trajectory records.
+#[derive(Debug, Clone)]
+pub struct Called {
+    /// The text the caller gets back.
+    pub observation: String,
+    /// The command run, for `code_exec`.
+    pub cmd: Option<String>,
+    /// Its exit status.
+    pub exit_code: Option<i32>,
+    /// The limit it hit, if any.
+    pub error_kind: Option<ErrorKind>,
+    /// The diagnosis, when `finish` was valid.
+    pub answer: Option<Answer>,
+    /// Whether the call itself was wrong (bad arguments, unknown tool).
+    pub is_error: bool,
+}
+
+/// Runs one call of `code_exec` or `finish`; the episode loop and the MCP server share it.
+pub fn call(session: &mut Session, name: &str, args: &Value, max_chars: usize) -> Called {
+    let wrong = |observation: String| Called {
+        observation,
+        cmd: None,
+        exit_code: None,
+        error_kind: None,
+        answer: None,
+        is_error: true,
+    };
+    match name {
+        "code_exec" => match code_exec_cmd(args) {
+            Ok(cmd) => {
+                let r = session.run(&cmd);
+                Called {
+                    observation: shell_results(&r, max_chars),
+                    cmd: Some(cmd),
+                    exit_code: Some(r.exit_code),
+                    error_kind: r.error_kind,
+                    answer: None,
+                    is_error: false,
+                }
+            }
+            Err(e) => wrong(e),
+        },
+        "finish" => match finish_answer(args) {
+            Ok(a) => Called {
+                answer: Some(a),
+                is_error: false,
+                ..wrong("Diagnosis received.".to_string())
+            },
+            Err(e) => wrong(e),
+        },
+        other => wrong(format!(
+            "unknown tool `{other}`; the tools are code_exec and finish"
+        )),
+    }
 }
 
 /// The `cmd` of a `code_exec` call, or the error to send back.
