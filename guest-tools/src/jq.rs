@@ -254,7 +254,10 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let mut texts: Vec<(String, Vec<u8>)> = Vec::new();
     if o.files.is_empty() {
         let mut b = Vec::new();
-        let _ = std::io::stdin().read_to_end(&mut b);
+        if let Err(e) = std::io::stdin().read_to_end(&mut b) {
+            eprintln!("jq: error: Could not read <stdin>: {e}");
+            return 2;
+        }
         texts.push(("<stdin>".into(), b));
     }
     let mut status = 0;
@@ -270,8 +273,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
             }
         }
     }
-    // Values are parsed as the filter asks for them, so `jq` over a large file holds one value
-    // at a time, not the whole file's (which would exceed the sandbox's memory limit).
+    // Values are parsed as the filter asks for them, so `jq` over a large file holds its text and
+    // one value at a time, not every value (several times the text: the memory limit).
     type Stream<'t> = Box<dyn Iterator<Item = Result<Val, String>> + 't>;
     let parsed: Stream<'_> = if o.raw_input {
         let all: Vec<u8> = texts.iter().flat_map(|t| t.1.clone()).collect();

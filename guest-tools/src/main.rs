@@ -14,6 +14,7 @@ mod find;
 mod grep;
 mod gz;
 mod jq;
+mod memory;
 mod rev;
 mod sh;
 mod sort;

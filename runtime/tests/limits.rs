@@ -68,6 +68,44 @@ fn memory_limit() {
     assert_eq!(out(&s.run("echo ok")), "ok\n");
 }
 
+/// jq parses its inputs one value at a time: 2 million records (27 MB of JSON text) go
+/// through a 64 MiB process limit, while slurping the same records (the control) hits it.
+#[test]
+fn jq_streams_inputs_under_the_memory_limit() {
+    let snap = snapshot();
+    let mut s = session_with(
+        snap.path(),
+        Limits {
+            memory_bytes: 64 << 20,
+            ..Limits::default()
+        },
+    );
+    let r = s.run(
+        "seq 1 2000000 | awk '{print \"{\\\"n\\\":\" $1 \"}\"}' > /tmp/r.json; wc -c < /tmp/r.json",
+    );
+    assert_eq!(out(&r), "26888896\n", "{}", err(&r));
+    for (filter, want) in [
+        (
+            "jq -n 'reduce inputs as $r (0; . + $r.n)'",
+            "2000001000000\n",
+        ),
+        (
+            "jq -c 'select(.n % 700000 == 0)'",
+            "{\"n\":700000}\n{\"n\":1400000}\n",
+        ),
+    ] {
+        let r = s.run(&format!("{filter} /tmp/r.json"));
+        assert_eq!(
+            (out(&r), r.exit_code),
+            (want.to_string(), 0),
+            "{filter}: {}",
+            err(&r)
+        );
+    }
+    let r = s.run("jq -s length /tmp/r.json");
+    assert_eq!(r.error_kind, Some(ErrorKind::MemoryLimit), "{}", err(&r));
+}
+
 #[test]
 fn process_limit_and_fork_bomb() {
     let snap = snapshot();

@@ -97,9 +97,10 @@ pub fn quote_backslash(s: &str) -> String {
     out
 }
 
-/// Rewrites `%q` conversions to `%s` with their arguments quoted, following the format's reuse
-/// over extra arguments as printf does.
-fn quote_q(format: &str, values: &[String]) -> (String, Vec<String>) {
+/// Turns a bash printf format into one uutils accepts: `%q` becomes `%s` with its argument quoted
+/// (following the format's reuse over extra arguments, as printf does), and string conversions
+/// lose the flags bash ignores.
+fn bash_format(format: &str, values: &[String]) -> (String, Vec<String>) {
     // Which conversions (in order) are %q.
     let b = format.as_bytes();
     let mut convs = Vec::new();
@@ -122,7 +123,19 @@ fn quote_q(format: &str, values: &[String]) -> (String, Vec<String>) {
                 break;
             };
             convs.push(conv == b'q');
-            out.push_str(&format[start..i]);
+            let spec = &format[start..i];
+            if matches!(conv, b's' | b'c' | b'b' | b'q') {
+                // Bash ignores the `0`, `#` and `'` flags on string conversions (`%0s`, as in
+                // `printf "%${n}s"` with n=0); uutils, like coreutils' printf, rejects them.
+                let flags = spec[1..]
+                    .find(|c: char| !"-+ #0'".contains(c))
+                    .map_or(spec.len(), |k| k + 1);
+                out.push('%');
+                out.extend(spec[1..flags].chars().filter(|c| !"0#'".contains(*c)));
+                out.push_str(&spec[flags..]);
+            } else {
+                out.push_str(spec);
+            }
             out.push(if conv == b'q' { 's' } else { conv as char });
             i += 1;
             continue;
@@ -132,7 +145,7 @@ fn quote_q(format: &str, values: &[String]) -> (String, Vec<String>) {
         i += ch.len_utf8().max(1);
     }
     if !convs.contains(&true) {
-        return (format.to_string(), values.to_vec());
+        return (out, values.to_vec());
     }
     let values = values
         .iter()
@@ -507,7 +520,7 @@ impl Shell {
             io.err("printf: usage: printf [-v var] format [arguments]\n");
             return 2;
         };
-        let (format, values) = quote_q(format, values);
+        let (format, values) = bash_format(format, values);
         let mut argv = vec!["printf".to_string(), format];
         argv.extend(values);
         let Some(name) = var else {

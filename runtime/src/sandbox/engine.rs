@@ -107,6 +107,10 @@ fn config() -> Config {
     cfg.wasm_memory64(false);
     cfg.wasm_tail_call(false);
     cfg.memory_init_cow(true);
+    #[cfg(feature = "profiling")]
+    if std::env::var_os("RCABOX_PROFILE").is_some_and(|v| v == "perfmap") {
+        cfg.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     let mut pool = PoolingAllocationConfig::default();
     pool.total_core_instances(POOL_SLOTS);
     pool.total_memories(POOL_SLOTS);

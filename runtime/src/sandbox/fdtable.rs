@@ -21,6 +21,8 @@ pub const MAX_FDS: usize = 1024;
 pub enum Backing {
     /// `/dev/null`: reads end at once, writes vanish.
     Null,
+    /// `/dev/zero`: reads fill the buffer with zeros, writes vanish.
+    Zero,
     /// A captured output stream of the command.
     Sink(Arc<Sink>),
     /// The read end of a pipe.
@@ -131,9 +133,13 @@ impl OpenFile {
             mtime: 0,
         };
         match &self.backing {
-            Backing::Null => Ok(Stat {
+            Backing::Null | Backing::Zero => Ok(Stat {
                 dev: 3,
-                ino: 2,
+                ino: if matches!(self.backing, Backing::Null) {
+                    2
+                } else {
+                    4
+                },
                 kind: FileType::CharDevice,
                 size: 0,
                 mtime: 0,
@@ -153,7 +159,7 @@ impl OpenFile {
     /// WASI file type of the description.
     pub fn filetype(&self) -> u8 {
         match &self.backing {
-            Backing::Null => 2,
+            Backing::Null | Backing::Zero => 2,
             Backing::Host { .. } | Backing::Mem(_) | Backing::Bytes(_) => 4,
             Backing::Dir { .. } => 3,
             // Pipes and captured streams: "unknown", which guests treat as not a terminal.

@@ -62,6 +62,8 @@ pub enum Loc {
     VirtDir(&'static str),
     /// `/dev/null`.
     Null,
+    /// `/dev/zero`.
+    Zero,
     /// `/dev/stdin`, `/dev/fd/N` and friends: the opener's own descriptor N.
     Fd(u32),
     /// A tool's entry under `/usr/bin` or `/bin`.
@@ -112,7 +114,7 @@ pub struct Vfs {
 
 const VIRT_DIRS: &[(&str, &[&str])] = &[
     ("/", &["bin", "dev", "snapshot", "tmp", "usr", "workspace"]),
-    ("/dev", &["fd", "null", "stderr", "stdin", "stdout"]),
+    ("/dev", &["fd", "null", "stderr", "stdin", "stdout", "zero"]),
     ("/usr", &["bin"]),
 ];
 
@@ -180,6 +182,7 @@ impl Vfs {
             ["dev"] => Ok(Loc::VirtDir("/dev")),
             ["dev", "fd"] => Ok(Loc::VirtDir("/dev/fd")),
             ["dev", "null"] => Ok(Loc::Null),
+            ["dev", "zero"] => Ok(Loc::Zero),
             ["dev", "stdin"] => Ok(Loc::Fd(0)),
             ["dev", "stdout"] => Ok(Loc::Fd(1)),
             ["dev", "stderr"] => Ok(Loc::Fd(2)),
@@ -211,6 +214,7 @@ impl Vfs {
             // devices or FIFOs, refuse to read a named path that is neither a file nor a
             // directory (`cat /dev/null`, `diff <(a) <(b)`).
             Loc::Null => virt(2, FileType::File, 0),
+            Loc::Zero => virt(4, FileType::File, 0),
             Loc::Fd(_) => virt(3, FileType::File, 0),
             Loc::Tool(t) => virt(
                 1000 + self.tools.iter().position(|x| x == t).unwrap_or(0) as u64,

@@ -61,6 +61,10 @@ pub(crate) fn read_file(f: &OpenFile, out: &mut [u8], st: &ProcState) -> R<usize
     }
     match &f.backing {
         Backing::Null => Ok(0),
+        Backing::Zero => {
+            out.fill(0);
+            Ok(out.len())
+        }
         Backing::PipeRead(r) => r.read(out, &stopper(st)).map_err(|e| pipe_fail(e, st)),
         Backing::Sink(_) | Backing::PipeWrite(_) => Err(Errno::Badf.into()),
         Backing::Dir { .. } => Err(Errno::Isdir.into()),
@@ -79,7 +83,7 @@ pub(crate) fn write_file(f: &OpenFile, data: &[u8], st: &ProcState, at: Option<u
         return Err(Errno::Badf.into());
     }
     match &f.backing {
-        Backing::Null => Ok(data.len()),
+        Backing::Null | Backing::Zero => Ok(data.len()),
         Backing::Sink(_) => {
             super::write_to(f, data, &st.ctx);
             Ok(data.len())
@@ -264,6 +268,7 @@ fn path_open(
         }
         Loc::Fd(n) => st.spec.fds.get(n)?.clone(),
         Loc::Null => OpenFile::new(Backing::Null, true, true),
+        Loc::Zero => OpenFile::new(Backing::Zero, true, true),
         _ if write && !matches!(loc, Loc::Mem(_)) => return Err(Errno::Rofs.into()),
         Loc::Tool(_) => OpenFile::new(Backing::Bytes(Vec::new()), true, false),
         Loc::Snap(rel) => {

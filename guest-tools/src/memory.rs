@@ -1,0 +1,177 @@
+//! The guest's memory primitives: the allocator and byte comparison.
+//!
+//! Both replace defaults that are fine natively and slow in wasm, where every tool pays for
+//! them (`rcabox bench` and `perf` with `RCABOX_PROFILE=perfmap` showed it):
+//! - Rust's wasm allocator is dlmalloc; `malloc`/`free` were a quarter of the time of an awk
+//!   aggregation and a fifth of jq's. Talc is a drop-in replacement built for wasm.
+//! - `memcmp` comes from wasi-libc, a loop over single bytes, while glibc's is vectorised: it
+//!   was 45% of `sort -k3,3 -k1,1` (every key comparison is a `memcmp`). No crate supplies a
+//!   libc symbol, so the two functions below are ours: 16 bytes at a time with simd128, which
+//!   wasmtime compiles to SSE/NEON, then 8, then single bytes.
+
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOC: SmallCache = SmallCache {
+    talc: talc::wasm::new_wasm_dynamic_allocator(),
+    bins: std::cell::UnsafeCell::new([std::ptr::null_mut(); BINS]),
+};
+
+/// Size classes of the cache: multiples of 8 bytes up to `8 * (BINS - 1)`.
+const BINS: usize = 33;
+
+/// Talc behind a free list per small size class. Interpreters (awk, jq) allocate and free
+/// millions of small values; a class's free list hands a block back in a few instructions,
+/// where talc (like dlmalloc) splits, coalesces and bins. Freed small blocks stay in their
+/// class rather than returning to talc: steady-state programs reuse them at once.
+struct SmallCache {
+    talc: talc::wasm::WasmDynamicTalc,
+    bins: std::cell::UnsafeCell<[*mut u8; BINS]>,
+}
+
+// SAFETY: wasm32-wasip1 has one thread (the cfg above excludes the atomics target).
+unsafe impl Sync for SmallCache {}
+
+impl SmallCache {
+    /// The size class of a layout the cache serves.
+    fn class(l: std::alloc::Layout) -> Option<usize> {
+        let c = l.size().div_ceil(8).max(1);
+        (c < BINS && l.align() <= 8).then_some(c)
+    }
+}
+
+unsafe impl std::alloc::GlobalAlloc for SmallCache {
+    unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
+        let Some(c) = Self::class(l) else {
+            // SAFETY: forwarded contract.
+            return unsafe { self.talc.alloc(l) };
+        };
+        // SAFETY: single-threaded; a listed block is free, at least 8 bytes and 8-aligned, and
+        // its first word links the next one.
+        unsafe {
+            let bins = &mut *self.bins.get();
+            let head = bins[c];
+            if !head.is_null() {
+                bins[c] = *head.cast::<*mut u8>();
+                return head;
+            }
+            self.talc
+                .alloc(std::alloc::Layout::from_size_align_unchecked(c * 8, 8))
+        }
+    }
+
+    unsafe fn dealloc(&self, p: *mut u8, l: std::alloc::Layout) {
+        let Some(c) = Self::class(l) else {
+            // SAFETY: forwarded contract.
+            return unsafe { self.talc.dealloc(p, l) };
+        };
+        // SAFETY: `p` came from `alloc` with this class, so it holds c * 8 >= 8 bytes.
+        unsafe {
+            let bins = &mut *self.bins.get();
+            *p.cast::<*mut u8>() = bins[c];
+            bins[c] = p;
+        }
+    }
+
+    unsafe fn realloc(&self, p: *mut u8, l: std::alloc::Layout, new: usize) -> *mut u8 {
+        // SAFETY: forwarded contract; `new` with `l`'s alignment is a valid layout.
+        unsafe {
+            let to = std::alloc::Layout::from_size_align_unchecked(new, l.align());
+            match (Self::class(l), Self::class(to)) {
+                // Both large: talc may grow or shrink in place.
+                (None, None) => self.talc.realloc(p, l, new),
+                (Some(a), Some(b)) if a == b => p,
+                _ => {
+                    let q = self.alloc(to);
+                    if !q.is_null() {
+                        std::ptr::copy_nonoverlapping(p, q, l.size().min(new));
+                        self.dealloc(p, l);
+                    }
+                    q
+                }
+            }
+        }
+    }
+}
+
+/// libc `memcmp`: the sign of the first differing byte, compared as unsigned.
+///
+/// # Safety
+/// `a` and `b` must be readable for `n` bytes, as for libc's.
+#[cfg(target_arch = "wasm32")]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+    // SAFETY: the caller's contract; `first_difference` reads only below `n`.
+    match unsafe { first_difference(a, b, n) } {
+        Some(i) => unsafe { i32::from(*a.add(i)) - i32::from(*b.add(i)) },
+        None => 0,
+    }
+}
+
+/// libc `bcmp`: zero when equal. LLVM turns `memcmp(..) == 0` into it.
+///
+/// # Safety
+/// As [`memcmp`].
+#[cfg(target_arch = "wasm32")]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+    // SAFETY: the caller's contract.
+    i32::from(unsafe { first_difference(a, b, n) }.is_some())
+}
+
+/// Index of the first byte where `a` and `b` differ within `n`.
+///
+/// Explicit vector and word loads rather than a byte loop, which LLVM could recognise as a
+/// `memcmp` idiom and turn back into a call to this very function. A short tail is compared by
+/// a last load that overlaps bytes already found equal, so it cannot report them.
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+unsafe fn first_difference(a: *const u8, b: *const u8, n: usize) -> Option<usize> {
+    // SAFETY (every call below): the load covers bytes at..at+16 or at..at+8 with end <= n.
+    if n >= 16 {
+        let mut i = 0;
+        while i + 16 <= n {
+            if let Some(d) = unsafe { differ16(a, b, i) } {
+                return Some(d);
+            }
+            i += 16;
+        }
+        return if i < n {
+            unsafe { differ16(a, b, n - 16) }
+        } else {
+            None
+        };
+    }
+    if n >= 8 {
+        return unsafe { differ8(a, b, 0).or_else(|| differ8(a, b, n - 8)) };
+    }
+    (0..n).find(|&i| unsafe { *a.add(i) != *b.add(i) })
+}
+
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+unsafe fn differ16(a: *const u8, b: *const u8, at: usize) -> Option<usize> {
+    use core::arch::wasm32::{u8x16_bitmask, u8x16_eq, v128, v128_load};
+    // SAFETY: the caller's bounds.
+    let (va, vb) = unsafe {
+        (
+            v128_load(a.add(at).cast::<v128>()),
+            v128_load(b.add(at).cast::<v128>()),
+        )
+    };
+    let same = u8x16_bitmask(u8x16_eq(va, vb));
+    (same != 0xFFFF).then(|| at + (!same).trailing_zeros() as usize)
+}
+
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+unsafe fn differ8(a: *const u8, b: *const u8, at: usize) -> Option<usize> {
+    // SAFETY: the caller's bounds.
+    let (wa, wb) = unsafe {
+        (
+            a.add(at).cast::<u64>().read_unaligned(),
+            b.add(at).cast::<u64>().read_unaligned(),
+        )
+    };
+    // wasm is little-endian: the lowest differing bit lies in the first differing byte.
+    (wa != wb).then(|| at + ((wa ^ wb).trailing_zeros() / 8) as usize)
+}
