@@ -36,6 +36,83 @@ fn unescape(v: &str) -> String {
     out
 }
 
+/// Rewrites `$name[...]` as `$(name[...])`. gawk reads `$c["pod"]` (a column found by a
+/// header lookup, a common agent idiom) as the field numbered by the array element; awk-rs's
+/// parser takes only a variable, a number or a parenthesis after `$`. String literals, regex
+/// literals and comments pass through untouched.
+fn subscripted_fields(src: &str) -> String {
+    let b: Vec<char> = src.chars().collect();
+    let mut out = String::with_capacity(src.len() + 8);
+    // Last significant character outside whitespace: decides whether `/` starts a regex.
+    let mut prev = '\n';
+    // Bracket depths at which a `$(` opened here is closed again.
+    let (mut depth, mut closers) = (0usize, Vec::new());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let regex_start = c == '/' && "\n(,~!{};&|?:=".contains(prev);
+        if c == '"' || c == '#' || regex_start {
+            // Copy the literal (or comment) whole; `]` inside a regex class does not end it.
+            let end = if c == '#' { '\n' } else { c };
+            let mut in_class = false;
+            out.push(c);
+            i += 1;
+            while i < b.len() {
+                let d = b[i];
+                out.push(d);
+                i += 1;
+                match d {
+                    '\\' if c != '#' => {
+                        if let Some(&e) = b.get(i) {
+                            out.push(e);
+                            i += 1;
+                        }
+                    }
+                    '[' if regex_start => in_class = true,
+                    ']' if regex_start => in_class = false,
+                    _ if d == end && !in_class => break,
+                    _ => {}
+                }
+            }
+            prev = if c == '#' { '\n' } else { 'x' };
+            continue;
+        }
+        if c == '$' {
+            let name_len = b[i + 1..]
+                .iter()
+                .take_while(|ch| ch.is_ascii_alphanumeric() || **ch == '_')
+                .count();
+            let starts_name = b
+                .get(i + 1)
+                .is_some_and(|ch| ch.is_ascii_alphabetic() || *ch == '_');
+            if starts_name && b.get(i + 1 + name_len) == Some(&'[') {
+                out.push_str("$(");
+                out.extend(&b[i + 1..i + 1 + name_len]);
+                i += 1 + name_len;
+                closers.push(depth + 1);
+                continue;
+            }
+        }
+        out.push(c);
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                if closers.last() == Some(&depth) {
+                    closers.pop();
+                    out.push(')');
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() || c == '\n' {
+            prev = c;
+        }
+        i += 1;
+    }
+    out
+}
+
 fn is_assignment(a: &str) -> Option<(&str, &str)> {
     let (n, v) = a.split_once('=')?;
     let mut c = n.chars();
@@ -127,6 +204,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         eprintln!("usage: awk [POSIX or GNU style options] -f progfile [--] file ...");
         return 2;
     };
+    let source = subscripted_fields(&source);
     // awk-rs's set_variable reaches user variables only; FS, OFS and the other special
     // variables are set by a BEGIN rule placed before the program's own.
     let special = ["FS", "OFS", "ORS", "RS", "SUBSEP", "OFMT", "CONVFMT"];
