@@ -21,6 +21,7 @@ fn main() {
         guest.join("src"),
         guest.join("Cargo.toml"),
         guest.join("Cargo.lock"),
+        guest.join("vendor"),
         proto.join("src"),
         proto.join("Cargo.toml"),
     ] {
