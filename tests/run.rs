@@ -147,6 +147,15 @@ fn run_scores_reports_and_replays_byte_identically() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(String::from_utf8_lossy(&o.stdout).contains("5 commands identical, 0 differ"));
+    // A run directory stands for all its episodes.
+    let o = rcabox().arg("replay").arg(&run).output().expect("replay");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .contains("8 trajectories: 40 commands identical, 0 differ"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 
     // Harbor's ATIF: one document per episode, valid by the RFC's rules, the same bytes twice.
     let export = || {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use rcabox_runtime::run::write_atomic;
 use rcabox_runtime::trajectory::{atif, read};
 
@@ -39,26 +39,17 @@ pub fn run(a: ExportArgs) -> anyhow::Result<ExitCode> {
             "--out takes a single trajectory file; for a run directory each episode's ATIF is written beside its trajectory"
         );
     }
-    let episodes = a.path.join("episodes");
-    if !episodes.is_dir() {
-        bail!(
-            "{}: neither a trajectory file nor a run directory (no episodes/)",
-            a.path.display()
-        );
-    }
-    let mut n = 0;
-    for q in sorted_dirs(&episodes)? {
-        for r in sorted_dirs(&q)? {
-            let traj = r.join("trajectory.jsonl");
-            if traj.is_file() {
-                write_atomic(&r.join("trajectory.atif.json"), convert(&traj)?.as_bytes())?;
-                n += 1;
-            }
-        }
+    let trajs = super::rundir::trajectories(&a.path)?;
+    for traj in &trajs {
+        write_atomic(
+            &traj.with_file_name("trajectory.atif.json"),
+            convert(traj)?.as_bytes(),
+        )?;
     }
     println!(
-        "{n} trajectories exported as ATIF under {}",
-        episodes.display()
+        "{} trajectories exported as ATIF under {}",
+        trajs.len(),
+        a.path.join("episodes").display()
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -67,16 +58,4 @@ fn convert(path: &Path) -> anyhow::Result<String> {
     let records = read(path)?;
     let doc = atif::export(&records).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     Ok(format!("{}\n", serde_json::to_string_pretty(&doc)?))
-}
-
-fn sorted_dirs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let p = e?.path();
-        if p.is_dir() {
-            out.push(p);
-        }
-    }
-    out.sort();
-    Ok(out)
 }

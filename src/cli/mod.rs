@@ -6,6 +6,7 @@ mod mcp;
 mod replay;
 mod report;
 mod run;
+mod rundir;
 mod score;
 mod shell;
 mod snapshot;

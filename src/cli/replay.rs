@@ -11,7 +11,7 @@ use rcabox_runtime::trajectory::{Record, read};
 /// Arguments of `rcabox replay`.
 #[derive(clap::Args)]
 pub struct ReplayArgs {
-    /// Trajectory files (`trajectory.jsonl`).
+    /// Trajectory files (`trajectory.jsonl`) or run directories (all their episodes).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Snapshot to use instead of the one in the header.
@@ -22,8 +22,16 @@ pub struct ReplayArgs {
 /// Runs `rcabox replay`; exit 1 when any observation differs.
 pub fn run(a: ReplayArgs) -> anyhow::Result<ExitCode> {
     let runtime = Runtime::shared().context("starting the sandbox")?;
-    let mut bad = 0;
-    for file in &a.files {
+    let mut files = Vec::new();
+    for f in &a.files {
+        if f.is_dir() {
+            files.extend(super::rundir::trajectories(f)?);
+        } else {
+            files.push(f.clone());
+        }
+    }
+    let (mut bad, mut good) = (0, 0);
+    for file in &files {
         let recs = read(file)?;
         let Some(Record::Header(h)) = recs.first() else {
             bail!(
@@ -66,6 +74,13 @@ pub fn run(a: ReplayArgs) -> anyhow::Result<ExitCode> {
             file.display()
         );
         bad += differ;
+        good += same;
+    }
+    if files.len() > 1 {
+        println!(
+            "{} trajectories: {good} commands identical, {bad} differ",
+            files.len()
+        );
     }
     Ok(if bad == 0 {
         ExitCode::SUCCESS

@@ -136,12 +136,9 @@ pub struct Writer {
 /// A trajectory could not be written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum TrajectoryError {
-    /// I/O.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    /// I/O. The cause is part of the message, not a `source`, so a context chain prints it once.
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     /// A line is not a trajectory record.
     #[error("{path}:{line}: {message}")]
     Malformed {
@@ -154,9 +151,9 @@ pub enum TrajectoryError {
 impl Writer {
     /// Creates the file (truncating) and writes the header.
     pub fn create(path: &Path, header: Header) -> Result<Self, TrajectoryError> {
-        let io = |source| TrajectoryError::Io {
+        let io = |error| TrajectoryError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         };
         let out = BufWriter::new(File::create(path).map_err(io)?);
         let mut w = Writer {
@@ -175,32 +172,32 @@ impl Writer {
             line: 0,
             message: e.to_string(),
         })?;
-        writeln!(self.out, "{line}").map_err(|source| TrajectoryError::Io {
+        writeln!(self.out, "{line}").map_err(|error| TrajectoryError::Io {
             path: self.path.display().to_string(),
-            source,
+            error,
         })
     }
 
     /// Flushes to the OS; called after every turn.
     pub fn flush(&mut self) -> Result<(), TrajectoryError> {
-        self.out.flush().map_err(|source| TrajectoryError::Io {
+        self.out.flush().map_err(|error| TrajectoryError::Io {
             path: self.path.display().to_string(),
-            source,
+            error,
         })
     }
 }
 
 /// Reads every record of a trajectory.
 pub fn read(path: &Path) -> Result<Vec<Record>, TrajectoryError> {
-    let f = File::open(path).map_err(|source| TrajectoryError::Io {
+    let f = File::open(path).map_err(|error| TrajectoryError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     })?;
     let mut out = Vec::new();
     for (i, line) in BufReader::new(f).lines().enumerate() {
-        let line = line.map_err(|source| TrajectoryError::Io {
+        let line = line.map_err(|error| TrajectoryError::Io {
             path: path.display().to_string(),
-            source,
+            error,
         })?;
         if line.trim().is_empty() {
             continue;
