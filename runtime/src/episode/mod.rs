@@ -128,14 +128,7 @@ pub fn run(
         for call in calls {
             let t0 = Instant::now();
             let done = if call.name == "finish" && finishes > 1 {
-                tools::Called {
-                    observation: "finish: called more than once in one turn; call finish once, alone, with the whole diagnosis".to_string(),
-                    cmd: None,
-                    exit_code: None,
-                    error_kind: None,
-                    answer: None,
-                    is_error: true,
-                }
+                tools::Called::refused("finish: called more than once in one turn; call finish once, alone, with the whole diagnosis".to_string())
             } else {
                 tools::call(
                     session,

@@ -84,16 +84,23 @@ pub struct Called {
     pub is_error: bool,
 }
 
+impl Called {
+    /// A call refused with `observation` as the error sent back: nothing ran.
+    pub fn refused(observation: String) -> Self {
+        Called {
+            observation,
+            cmd: None,
+            exit_code: None,
+            error_kind: None,
+            answer: None,
+            is_error: true,
+        }
+    }
+}
+
 /// Runs one call of `code_exec` or `finish`; the episode loop and the MCP server share it.
 pub fn call(session: &mut Session, name: &str, args: &Value, max_chars: usize) -> Called {
-    let wrong = |observation: String| Called {
-        observation,
-        cmd: None,
-        exit_code: None,
-        error_kind: None,
-        answer: None,
-        is_error: true,
-    };
+    let wrong = Called::refused;
     match name {
         "code_exec" => match code_exec_cmd(args) {
             Ok(cmd) => {

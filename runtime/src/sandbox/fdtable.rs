@@ -132,18 +132,17 @@ impl OpenFile {
             size: 0,
             mtime: 0,
         };
+        // Inode numbers as `Vfs::stat` gives the same devices by path.
+        let device = |ino| Stat {
+            dev: 3,
+            ino,
+            kind: FileType::CharDevice,
+            size: 0,
+            mtime: 0,
+        };
         match &self.backing {
-            Backing::Null | Backing::Zero => Ok(Stat {
-                dev: 3,
-                ino: if matches!(self.backing, Backing::Null) {
-                    2
-                } else {
-                    4
-                },
-                kind: FileType::CharDevice,
-                size: 0,
-                mtime: 0,
-            }),
+            Backing::Null => Ok(device(2)),
+            Backing::Zero => Ok(device(4)),
             Backing::Sink(_) | Backing::PipeRead(_) | Backing::PipeWrite(_) => Ok(fifo(1)),
             Backing::Bytes(b) => Ok(Stat {
                 dev: 4,
