@@ -28,7 +28,7 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 pub const POOL_SLOTS: u32 = 1000;
 
 /// Largest linear memory any instance can have; the per-session limit is enforced below it.
-const MAX_MEMORY: usize = 4 << 30;
+pub const MAX_MEMORY: usize = 4 << 30;
 
 /// Version of wasmtime in the cache key; wasmtime's own deserialisation check compares the
 /// exact build and engine settings again, so a stale artifact is recompiled, never trusted.

@@ -8,6 +8,7 @@
 
 pub mod engine;
 pub mod fdtable;
+mod hugepages;
 pub mod output;
 pub mod pipe;
 pub mod process;

@@ -356,7 +356,11 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
     });
     let status = match rt.instance_pre().instantiate(&mut store) {
         Ok(instance) => {
-            store.data_mut().memory = instance.get_memory(&mut store, "memory");
+            let memory = instance.get_memory(&mut store, "memory");
+            if let Some(m) = &memory {
+                super::hugepages::advise(&store, m, ctx.limits.memory_bytes);
+            }
+            store.data_mut().memory = memory;
             match instance.get_typed_func::<(), ()>(&mut store, "_start") {
                 Ok(start) => match start.call(&mut store, ()) {
                     Ok(()) => 0,
