@@ -205,6 +205,15 @@ pub fn main(args: Vec<OsString>) -> i32 {
         return 2;
     };
     let source = subscripted_fields(&source);
+    let mut files = Vec::new();
+    for op in &operands {
+        match is_assignment(op) {
+            // awk-rs reads all inputs in one run, so an operand assignment applies from the start
+            // (before BEGIN, where awk applies it when the operand is reached).
+            Some((n, v)) => vars.push((n.to_string(), unescape(v))),
+            None => files.push(op.clone()),
+        }
+    }
     // awk-rs's set_variable reaches user variables only; FS, OFS and the other special
     // variables are set by a BEGIN rule placed before the program's own.
     let special = ["FS", "OFS", "ORS", "RS", "SUBSEP", "OFMT", "CONVFMT"];
@@ -212,7 +221,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         .iter()
         .cloned()
         .partition(|(n, _)| special.contains(&n.as_str()));
-    let mut vars = user_vars;
+    let vars = user_vars;
     let source = if spec_vars.is_empty() {
         source
     } else {
@@ -241,14 +250,6 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let mut interp = Interpreter::new(&program);
     if let Some(fs) = &fs {
         interp.set_fs(fs);
-    }
-    let mut files = Vec::new();
-    for op in &operands {
-        match is_assignment(op) {
-            // awk-rs reads all inputs in one run, so an operand assignment applies from the start.
-            Some((n, v)) => vars.push((n.to_string(), unescape(v))),
-            None => files.push(op.clone()),
-        }
     }
     let mut argv = vec!["awk".to_string()];
     argv.extend(files.iter().cloned());
