@@ -108,6 +108,7 @@ fn main() {
             "sort big.tsv | tail -1",
             "sort --parallel=1 big.tsv | tail -1",
             "sort -t$'\\t' -k3,3 -k1,1 big.tsv | tail -1",
+            "sort --parallel=1 -t$'\\t' -k3,3 -k1,1 big.tsv | tail -1",
             "cut -f3 big.tsv | tail -1",
             "cut -f3 big.tsv | sort | uniq -c | sort -rn | head -3",
             "awk -F'\\t' '{c[$3]++} END{for(k in c) n++; print n}' big.tsv",
@@ -115,6 +116,7 @@ fn main() {
             "jq -c 'select(.sev == \"ERROR\") | .svc' big.jsonl | tail -1",
             "jq -n 'reduce inputs as $r (0; . + $r.ms)' big.jsonl",
             "rg -c ERROR big.tsv",
+            "wc -l big.tsv",
         ],
         iters.min(3),
     );
