@@ -50,7 +50,8 @@ fn subscripted_fields(src: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        let regex_start = c == '/' && "\n(,~!{};&|?:=".contains(prev);
+        // After `}` a new pattern or statement begins, so `/` there opens a regex too.
+        let regex_start = c == '/' && "\n(,~!{};&|?:=}".contains(prev);
         if c == '"' || c == '#' || regex_start {
             // Copy the literal (or comment) whole; `]` inside a regex class does not end it.
             let end = if c == '#' { '\n' } else { c };
@@ -248,6 +249,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         }
     };
     let mut interp = Interpreter::new(&program);
+    interp.set_commands(Box::new(crate::awk_pipes::SandboxCommands));
     if let Some(fs) = &fs {
         interp.set_fs(fs);
     }
@@ -297,6 +299,9 @@ pub fn main(args: Vec<OsString>) -> i32 {
             2
         }
     };
+    // Close the command pipes (`print | "sort"`) before flushing awk's own output, as gawk
+    // does: `print "b" | "cat"; print "a"` prints b first.
+    drop(interp);
     let _ = out.flush();
     code
 }

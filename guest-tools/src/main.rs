@@ -6,6 +6,7 @@
 //! ripgrep's crates and the jq front end on jaq.
 
 mod awk;
+mod awk_pipes;
 mod bc;
 mod column;
 mod diff;

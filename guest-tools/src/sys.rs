@@ -163,10 +163,29 @@ pub fn run_tool(who: &str, argv: &[String], fds: Vec<(u32, u32)>) -> i32 {
 
 /// [`run_tool`], stopped by the host `timeout_ns` after it starts (0: never).
 pub fn run_tool_within(who: &str, argv: &[String], fds: Vec<(u32, u32)>, timeout_ns: u64) -> i32 {
+    match start_tool(argv, fds, timeout_ns) {
+        Ok(pid) => wait(pid),
+        Err(None) => {
+            eprintln!("{who}: '{}': No such file or directory", argv[0]);
+            127
+        }
+        Err(Some(e)) => {
+            eprintln!("{who}: {}: {}", argv[0], e.message());
+            126
+        }
+    }
+}
+
+/// Starts tool `argv[0]` as [`run_tool_within`] does, without waiting: its pid, or `None` for
+/// a tool that does not exist and the host's error otherwise.
+pub fn start_tool(
+    argv: &[String],
+    fds: Vec<(u32, u32)>,
+    timeout_ns: u64,
+) -> Result<u32, Option<Errno>> {
     let name = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
     if !rcabox_proto::TOOLS.contains(&name.as_str()) {
-        eprintln!("{who}: '{}': No such file or directory", argv[0]);
-        return 127;
+        return Err(None);
     }
     let mut args: Vec<Vec<u8>> = argv.iter().map(|a| a.clone().into_bytes()).collect();
     args[0] = name.into_bytes();
@@ -183,11 +202,5 @@ pub fn run_tool_within(who: &str, argv: &[String], fds: Vec<(u32, u32)>, timeout
         state: Vec::new(),
         timeout_ns,
     };
-    match spawn(&req) {
-        Ok(pid) => wait(pid),
-        Err(e) => {
-            eprintln!("{who}: {}: {}", argv[0], e.message());
-            126
-        }
-    }
+    spawn(&req).map_err(Some)
 }

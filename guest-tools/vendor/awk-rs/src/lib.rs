@@ -83,7 +83,7 @@ pub mod parser;
 pub mod value;
 
 pub use error::{Error, Result, SourceLocation};
-pub use interpreter::Interpreter;
+pub use interpreter::{Commands, Interpreter};
 pub use lexer::{Lexer, Token, TokenKind};
 pub use parser::Parser;
 pub use value::Value;

@@ -428,6 +428,9 @@ impl<'a> Interpreter<'a> {
             let _ = file.flush();
         }
 
+        if let Some(c) = self.commands.as_mut() {
+            return Ok(Value::Number(f64::from(c.system(&cmd))));
+        }
         let status = std::process::Command::new("sh")
             .arg("-c")
             .arg(&cmd)

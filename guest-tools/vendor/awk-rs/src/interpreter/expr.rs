@@ -410,6 +410,17 @@ impl<'a> Interpreter<'a> {
                 let target = self.resolve_getline_target(var)?;
 
                 // Get or open the pipe
+                if !self.pipes.contains_key(&cmd)
+                    && let Some(c) = self.commands.as_mut()
+                {
+                    match c.input(&cmd) {
+                        Ok(reader) => {
+                            self.pipes
+                                .insert(cmd.clone(), super::PipeInput { child: None, reader });
+                        }
+                        Err(_) => return Ok(Value::Number(-1.0)),
+                    }
+                }
                 if !self.pipes.contains_key(&cmd) {
                     match std::process::Command::new("sh")
                         .arg("-c")
@@ -422,8 +433,8 @@ impl<'a> Interpreter<'a> {
                             self.pipes.insert(
                                 cmd.clone(),
                                 super::PipeInput {
-                                    child,
-                                    reader: std::io::BufReader::new(stdout),
+                                    child: Some(child),
+                                    reader: Box::new(std::io::BufReader::new(stdout)),
                                 },
                             );
                         }

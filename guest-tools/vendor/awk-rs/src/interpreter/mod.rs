@@ -6,7 +6,7 @@ use std::cell::Cell;
 use crate::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout};
+use std::process::Child;
 
 use crate::ast::*;
 use crate::error::{Error, Result};
@@ -17,14 +17,29 @@ use regex::Regex;
 /// Input source for getline from pipe
 pub struct PipeInput {
     #[allow(dead_code)]
-    child: Child,
-    reader: BufReader<ChildStdout>,
+    child: Option<Child>,
+    // rcabox: any reader, so an embedder's `Commands` can supply it.
+    reader: Box<dyn BufRead>,
 }
 
 /// Output destination for print/printf redirection
 pub enum OutputFile {
     File(File),
-    Pipe(ChildStdin),
+    // rcabox: any writer, so an embedder's `Commands` can supply it.
+    Pipe(Box<dyn Write>),
+}
+
+/// rcabox: how the interpreter runs shell commands, for embedders where `std::process` cannot
+/// start programs (wasm32-wasip1). Without one the interpreter uses `sh -c` through
+/// `std::process`, as upstream does.
+pub trait Commands {
+    /// Starts `cmd` reading what `print | cmd` writes; dropping the writer ends its input and
+    /// waits for it.
+    fn output(&mut self, cmd: &str) -> std::io::Result<Box<dyn Write>>;
+    /// Starts `cmd` for `cmd | getline`; dropping the reader waits for it.
+    fn input(&mut self, cmd: &str) -> std::io::Result<Box<dyn BufRead>>;
+    /// Runs `cmd` for `system(cmd)` with the interpreter's standard streams; its exit status.
+    fn system(&mut self, cmd: &str) -> i32;
 }
 
 impl Write for OutputFile {
@@ -223,6 +238,9 @@ pub struct Interpreter<'a> {
     /// Open pipes for input (getline from command)
     pub(crate) pipes: HashMap<String, PipeInput>,
 
+    /// rcabox: the embedder's way to run commands, if any (see `Commands`).
+    pub(crate) commands: Option<Box<dyn Commands>>,
+
     /// Compiled regex cache
     pub(crate) regex_cache: HashMap<String, Regex>,
 
@@ -295,6 +313,7 @@ impl<'a> Interpreter<'a> {
             output_files: HashMap::default(),
             input_files: HashMap::default(),
             pipes: HashMap::default(),
+            commands: None,
             regex_cache: HashMap::default(),
             range_states: HashMap::default(),
             rand_seed,
@@ -304,6 +323,11 @@ impl<'a> Interpreter<'a> {
             environ,
             array_aliases: HashMap::default(),
         }
+    }
+
+    /// rcabox: runs `print | cmd`, `cmd | getline` and `system(cmd)` through `commands`.
+    pub fn set_commands(&mut self, commands: Box<dyn Commands>) {
+        self.commands = Some(commands);
     }
 
     /// Set command line arguments (ARGC and ARGV)

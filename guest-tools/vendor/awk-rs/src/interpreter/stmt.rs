@@ -346,16 +346,19 @@ impl<'a> Interpreter<'a> {
     /// Get or open a pipe for output redirection
     fn get_or_open_pipe(&mut self, cmd: &str) -> Result<&mut OutputFile> {
         if !self.output_files.contains_key(cmd) {
-            let child = Command::new("sh")
-                .arg("-c")
-                .arg(cmd)
-                .stdin(Stdio::piped())
-                .spawn()
-                .map_err(Error::Io)?;
-
-            let stdin = child.stdin.unwrap();
+            let pipe: Box<dyn Write> = if let Some(c) = self.commands.as_mut() {
+                c.output(cmd).map_err(Error::Io)?
+            } else {
+                let child = Command::new("sh")
+                    .arg("-c")
+                    .arg(cmd)
+                    .stdin(Stdio::piped())
+                    .spawn()
+                    .map_err(Error::Io)?;
+                Box::new(child.stdin.unwrap())
+            };
             self.output_files
-                .insert(cmd.to_string(), OutputFile::Pipe(stdin));
+                .insert(cmd.to_string(), OutputFile::Pipe(pipe));
         }
         Ok(self.output_files.get_mut(cmd).unwrap())
     }

@@ -1,0 +1,102 @@
+//! awk's command pipes and `system()` as sandbox processes: `print | "sort -rn"`,
+//! `"cmd" | getline v` and `system("cmd")` each start `sh -c cmd` through the host, because
+//! `std::process` (what awk-rs uses) cannot start programs on wasip1.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::fd::FromRawFd;
+
+use crate::sys;
+
+/// The [`awk_rs::Commands`] of the sandbox.
+pub struct SandboxCommands;
+
+/// Starts `sh -c cmd` with descriptors `fds` (child fd, our fd).
+fn start_sh(cmd: &str, fds: Vec<(u32, u32)>) -> std::io::Result<u32> {
+    let argv = ["sh".to_string(), "-c".to_string(), cmd.to_string()];
+    sys::start_tool(&argv, fds, 0).map_err(|e| {
+        let msg = e.map_or("sh: not found", sys::Errno::message);
+        std::io::Error::other(msg)
+    })
+}
+
+/// One end of a pipe to a child; dropping it closes the end and waits for the child, as awk's
+/// `close()` and the end of the program do.
+struct ChildEnd {
+    end: Option<File>,
+    pid: u32,
+}
+
+impl Drop for ChildEnd {
+    fn drop(&mut self) {
+        drop(self.end.take());
+        sys::wait(self.pid);
+    }
+}
+
+impl Write for ChildEnd {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.end.as_mut().map_or(Ok(0), |f| f.write(buf))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Read for ChildEnd {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.end.as_mut().map_or(Ok(0), |f| f.read(buf))
+    }
+}
+
+/// Owns descriptor `fd` as a file (closed on drop).
+fn own(fd: u32) -> File {
+    // SAFETY: `fd` was just created by the host for this process and nothing else owns it.
+    unsafe { File::from_raw_fd(fd as i32) }
+}
+
+impl awk_rs::Commands for SandboxCommands {
+    fn output(&mut self, cmd: &str) -> std::io::Result<Box<dyn Write>> {
+        let (r, w) = sys::pipe().map_err(|e| std::io::Error::other(e.message()))?;
+        let started = start_sh(cmd, vec![(0, r), (1, 1), (2, 2)]);
+        // The child has its own copy of the read end; ours would keep it from seeing EOF.
+        sys::close(r);
+        match started {
+            Ok(pid) => Ok(Box::new(ChildEnd {
+                end: Some(own(w)),
+                pid,
+            })),
+            Err(e) => {
+                sys::close(w);
+                Err(e)
+            }
+        }
+    }
+
+    fn input(&mut self, cmd: &str) -> std::io::Result<Box<dyn BufRead>> {
+        let (r, w) = sys::pipe().map_err(|e| std::io::Error::other(e.message()))?;
+        let started = start_sh(cmd, vec![(0, 0), (1, w), (2, 2)]);
+        sys::close(w);
+        match started {
+            Ok(pid) => Ok(Box::new(BufReader::new(ChildEnd {
+                end: Some(own(r)),
+                pid,
+            }))),
+            Err(e) => {
+                sys::close(r);
+                Err(e)
+            }
+        }
+    }
+
+    fn system(&mut self, cmd: &str) -> i32 {
+        match start_sh(cmd, vec![(0, 0), (1, 1), (2, 2)]) {
+            Ok(pid) => sys::wait(pid),
+            Err(e) => {
+                eprintln!("awk: system: {e}");
+                127
+            }
+        }
+    }
+}
