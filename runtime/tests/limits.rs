@@ -131,6 +131,41 @@ fn process_limit_and_fork_bomb() {
     assert_eq!(out(&s.run("echo survived")), "survived\n");
 }
 
+/// awk's `system()` and command pipes start sandbox processes, so the same limits stop them:
+/// a loop of `system()`, and a pipe that re-runs awk inside itself.
+#[test]
+fn awk_commands_are_sandbox_processes_under_the_process_limit() {
+    let snap = snapshot();
+    let mut s = session_with(
+        snap.path(),
+        Limits {
+            max_processes: 20,
+            ..Limits::default()
+        },
+    );
+    let r = s.run("awk 'BEGIN { for (i = 0; i < 1000; i++) system(\"true\") }'");
+    assert_eq!(r.error_kind, Some(ErrorKind::ProcessLimit), "{}", err(&r));
+    let r = s.run("awk 'BEGIN { print \"ok\" | \"cat\"; \"echo hi\" | getline v; print v }'");
+    assert_eq!(
+        (out(&r), r.error_kind),
+        ("ok\nhi\n".to_string(), None),
+        "{}",
+        err(&r)
+    );
+    // Each process's children are charged to the command: a self-replicating awk stops.
+    let mut s = session_with(
+        snap.path(),
+        Limits {
+            max_processes: 200,
+            max_live_processes: 16,
+            ..Limits::default()
+        },
+    );
+    let r = s.run("echo 'BEGIN { system(\"awk -f /tmp/p.awk\") }' > /tmp/p.awk; awk -f /tmp/p.awk");
+    assert_eq!(r.error_kind, Some(ErrorKind::ProcessLimit), "{}", err(&r));
+    assert_eq!(out(&s.run("echo survived")), "survived\n");
+}
+
 #[test]
 fn output_limit_keeps_head_and_tail() {
     let snap = snapshot();
