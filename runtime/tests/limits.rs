@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use rcabox_runtime::sandbox::{ErrorKind, Limits};
+use rcabox_runtime::sandbox::{ErrorKind, Limits, Session};
 
 mod common;
 use common::*;
@@ -106,26 +106,26 @@ fn jq_streams_inputs_under_the_memory_limit() {
     assert_eq!(r.error_kind, Some(ErrorKind::MemoryLimit), "{}", err(&r));
 }
 
+/// A session allowing `total` processes per command and `live` (or the default) at once.
+fn processes(snap: &std::path::Path, total: usize, live: Option<usize>) -> Session {
+    let d = Limits::default();
+    session_with(
+        snap,
+        Limits {
+            max_processes: total,
+            max_live_processes: live.unwrap_or(d.max_live_processes),
+            ..d
+        },
+    )
+}
+
 #[test]
 fn process_limit_and_fork_bomb() {
     let snap = snapshot();
-    let mut s = session_with(
-        snap.path(),
-        Limits {
-            max_processes: 10,
-            ..Limits::default()
-        },
-    );
+    let mut s = processes(snap.path(), 10, None);
     let r = s.run("for i in 1 2 3 4 5 6 7 8 9 10 11 12; do cat /dev/null; done");
     assert_eq!(r.error_kind, Some(ErrorKind::ProcessLimit));
-    let mut s = session_with(
-        snap.path(),
-        Limits {
-            max_processes: 200,
-            max_live_processes: 16,
-            ..Limits::default()
-        },
-    );
+    let mut s = processes(snap.path(), 200, Some(16));
     let r = s.run("f() { f | f; }; f");
     assert_eq!(r.error_kind, Some(ErrorKind::ProcessLimit), "{}", err(&r));
     assert_eq!(out(&s.run("echo survived")), "survived\n");
@@ -136,13 +136,7 @@ fn process_limit_and_fork_bomb() {
 #[test]
 fn awk_commands_are_sandbox_processes_under_the_process_limit() {
     let snap = snapshot();
-    let mut s = session_with(
-        snap.path(),
-        Limits {
-            max_processes: 20,
-            ..Limits::default()
-        },
-    );
+    let mut s = processes(snap.path(), 20, None);
     let r = s.run("awk 'BEGIN { for (i = 0; i < 1000; i++) system(\"true\") }'");
     assert_eq!(r.error_kind, Some(ErrorKind::ProcessLimit), "{}", err(&r));
     let r = s.run("awk 'BEGIN { print \"ok\" | \"cat\"; \"echo hi\" | getline v; print v }'");
@@ -153,14 +147,7 @@ fn awk_commands_are_sandbox_processes_under_the_process_limit() {
         err(&r)
     );
     // Each process's children are charged to the command: a self-replicating awk stops.
-    let mut s = session_with(
-        snap.path(),
-        Limits {
-            max_processes: 200,
-            max_live_processes: 16,
-            ..Limits::default()
-        },
-    );
+    let mut s = processes(snap.path(), 200, Some(16));
     let r = s.run("echo 'BEGIN { system(\"awk -f /tmp/p.awk\") }' > /tmp/p.awk; awk -f /tmp/p.awk");
     assert_eq!(r.error_kind, Some(ErrorKind::ProcessLimit), "{}", err(&r));
     assert_eq!(out(&s.run("echo survived")), "survived\n");
