@@ -60,7 +60,8 @@ impl awk_rs::Commands for SandboxCommands {
     fn output(&mut self, cmd: &str) -> std::io::Result<Box<dyn Write>> {
         let (r, w) = sys::pipe().map_err(|e| std::io::Error::other(e.message()))?;
         let started = start_sh(cmd, vec![(0, r), (1, 1), (2, 2)]);
-        // The child has its own copy of the read end; ours would keep it from seeing EOF.
+        // The child has its own copy of the read end; with ours open, writes after the child
+        // has gone would fill the pipe instead of failing.
         sys::close(r);
         match started {
             Ok(pid) => Ok(Box::new(ChildEnd {
@@ -77,6 +78,7 @@ impl awk_rs::Commands for SandboxCommands {
     fn input(&mut self, cmd: &str) -> std::io::Result<Box<dyn BufRead>> {
         let (r, w) = sys::pipe().map_err(|e| std::io::Error::other(e.message()))?;
         let started = start_sh(cmd, vec![(0, 0), (1, w), (2, 2)]);
+        // With our copy of the write end open, the reader would never see end of file.
         sys::close(w);
         match started {
             Ok(pid) => Ok(Box::new(BufReader::new(ChildEnd {
