@@ -218,11 +218,9 @@ pub fn main(args: Vec<OsString>) -> i32 {
     // awk-rs's set_variable reaches user variables only; FS, OFS and the other special
     // variables are set by a BEGIN rule placed before the program's own.
     let special = ["FS", "OFS", "ORS", "RS", "SUBSEP", "OFMT", "CONVFMT"];
-    let (spec_vars, user_vars): (Vec<_>, Vec<_>) = vars
-        .iter()
-        .cloned()
+    let (spec_vars, vars): (Vec<_>, Vec<_>) = vars
+        .into_iter()
         .partition(|(n, _)| special.contains(&n.as_str()));
-    let vars = user_vars;
     let source = if spec_vars.is_empty() {
         source
     } else {

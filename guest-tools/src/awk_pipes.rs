@@ -56,40 +56,38 @@ fn own(fd: u32) -> File {
     unsafe { File::from_raw_fd(fd as i32) }
 }
 
+/// Starts `sh -c cmd` on one end of a new pipe and returns the other: the child reads the
+/// pipe as its stdin when `child_reads`, else writes its stdout into it.
+fn start_piped(cmd: &str, child_reads: bool) -> std::io::Result<ChildEnd> {
+    let (r, w) = sys::pipe().map_err(|e| std::io::Error::other(e.message()))?;
+    let (theirs, ours, fds) = if child_reads {
+        (r, w, vec![(0, r), (1, 1), (2, 2)])
+    } else {
+        (w, r, vec![(0, 0), (1, w), (2, 2)])
+    };
+    let started = start_sh(cmd, fds);
+    // The child has its own copy of its end. With ours open, our reader would never see end of
+    // file, and our writes after the child has gone would fill the pipe instead of failing.
+    sys::close(theirs);
+    match started {
+        Ok(pid) => Ok(ChildEnd {
+            end: Some(own(ours)),
+            pid,
+        }),
+        Err(e) => {
+            sys::close(ours);
+            Err(e)
+        }
+    }
+}
+
 impl awk_rs::Commands for SandboxCommands {
     fn output(&mut self, cmd: &str) -> std::io::Result<Box<dyn Write>> {
-        let (r, w) = sys::pipe().map_err(|e| std::io::Error::other(e.message()))?;
-        let started = start_sh(cmd, vec![(0, r), (1, 1), (2, 2)]);
-        // The child has its own copy of the read end; with ours open, writes after the child
-        // has gone would fill the pipe instead of failing.
-        sys::close(r);
-        match started {
-            Ok(pid) => Ok(Box::new(ChildEnd {
-                end: Some(own(w)),
-                pid,
-            })),
-            Err(e) => {
-                sys::close(w);
-                Err(e)
-            }
-        }
+        Ok(Box::new(start_piped(cmd, true)?))
     }
 
     fn input(&mut self, cmd: &str) -> std::io::Result<Box<dyn BufRead>> {
-        let (r, w) = sys::pipe().map_err(|e| std::io::Error::other(e.message()))?;
-        let started = start_sh(cmd, vec![(0, 0), (1, w), (2, 2)]);
-        // With our copy of the write end open, the reader would never see end of file.
-        sys::close(w);
-        match started {
-            Ok(pid) => Ok(Box::new(BufReader::new(ChildEnd {
-                end: Some(own(r)),
-                pid,
-            }))),
-            Err(e) => {
-                sys::close(r);
-                Err(e)
-            }
-        }
+        Ok(Box::new(BufReader::new(start_piped(cmd, false)?)))
     }
 
     fn system(&mut self, cmd: &str) -> i32 {
