@@ -72,9 +72,12 @@ impl PipeReader {
         loop {
             if !s.buf.is_empty() {
                 let n = out.len().min(s.buf.len());
-                for (dst, src) in out.iter_mut().zip(s.buf.drain(..n)) {
-                    *dst = src;
-                }
+                // Slice copies: a byte-at-a-time drain made a pipe carry 400 MB/s.
+                let (front, back) = s.buf.as_slices();
+                let k = n.min(front.len());
+                out[..k].copy_from_slice(&front[..k]);
+                out[k..n].copy_from_slice(&back[..n - k]);
+                s.buf.drain(..n);
                 self.0.changed.notify_all();
                 return Ok(n);
             }
@@ -171,29 +174,33 @@ mod tests {
     }
 
     #[test]
-    fn writer_blocks_at_capacity_until_read() {
+    fn writer_blocks_at_capacity_until_read_and_bytes_keep_their_order() {
         let cancel = Cancel::default();
         let (r, w) = pipe();
-        let big = vec![7u8; PIPE_CAPACITY * 3];
+        // Distinct bytes in a period prime to every size used, and reads of an odd size, so
+        // the ring buffer wraps at varying places and a misordered copy shows.
+        let big: Vec<u8> = (0..PIPE_CAPACITY * 3).map(|i| (i % 251) as u8).collect();
+        let sent = big.clone();
         let t = std::thread::spawn(move || {
             let c = Cancel::default();
             let mut off = 0;
             while off < big.len() {
-                off += w.write(&big[off..], &|| c.is_set()).expect("write");
+                let end = big.len().min(off + 10_007);
+                off += w.write(&big[off..end], &|| c.is_set()).expect("write");
             }
             off
         });
-        let mut total = 0;
-        let mut buf = vec![0u8; 4096];
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 4093];
         loop {
             let n = r.read(&mut buf, &|| cancel.is_set()).expect("read");
             if n == 0 {
                 break;
             }
-            total += n;
+            got.extend_from_slice(&buf[..n]);
         }
         assert_eq!(t.join().ok(), Some(PIPE_CAPACITY * 3));
-        assert_eq!(total, PIPE_CAPACITY * 3);
+        assert!(got == sent, "the bytes read differ from the bytes written");
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! Alternations of literals against GNU grep: the differential test of the wasm32 simd128
-//! Teddy in guest-tools/vendor/aho-corasick. 300 pattern sets (1 to 8 prefix-free literals of
-//! 1 to 6 bytes, from a small alphabet so that matches are dense) over a generated
-//! haystack; every match position and text (`grep -E -o -b`) must equal GNU's, and a
-//! case-insensitive and a `-c` variant run too. Needs GNU grep (`.ci/run` installs it).
+//! Differential tests of the SIMD searchers patched in guest-tools/vendor against GNU grep:
+//! the wasm32 simd128 Teddy in aho-corasick (alternations of literals) and memchr's memmem
+//! scan (single literals). Patterns and haystacks are generated from small alphabets so that
+//! candidates and matches are dense and fall at every offset of a vector and of a 64-byte
+//! pass; every match position and text (`grep -o -b`) and every count must equal GNU's.
+//! Needs GNU grep (`.ci/run` installs it).
 
 use std::fmt::Write as _;
 use std::process::Command;
@@ -68,16 +69,56 @@ fn grep_alternations_match_gnu_grep() {
                     grep -E -o -b -- \"$p\" hay.txt | cksum; \
                     grep -E -i -c -- \"$p\" hay.txt; \
                   done < pats.txt";
+    same_as_gnu(dir.path(), script, &pats);
+}
+
+#[test]
+fn grep_literals_match_gnu_grep() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    // Needles of 2 to 11 bytes take memmem's packed-pair search; every fourth, up to 41
+    // bytes, its prefilter for the Two-Way search.
+    let needles: Vec<String> = (0..200)
+        .map(|i| {
+            let max = if i % 4 == 0 { 40 } else { 10 };
+            let len = 2 + rng.below(max);
+            rng.word(b"abcab-", len)
+        })
+        .collect();
+    let mut hay = String::new();
+    for _ in 0..3000 {
+        let len = rng.below(200);
+        let mut line = rng.word(b"abcdeab- ", len);
+        if rng.below(3) == 0 {
+            let at = rng.below(line.len() as u64 + 1) as usize;
+            line.insert_str(at, &needles[rng.below(needles.len() as u64) as usize]);
+        }
+        hay.push_str(&line);
+        hay.push('\n');
+    }
+    std::fs::write(dir.path().join("hay.txt"), &hay).expect("write");
+    let list = needles.join("\n") + "\n";
+    std::fs::write(dir.path().join("pats.txt"), &list).expect("write");
+    let script = "while IFS= read -r p; do \
+                    grep -F -o -b -- \"$p\" hay.txt | cksum; \
+                    grep -F -c -- \"$p\" hay.txt; \
+                  done < pats.txt";
+    same_as_gnu(dir.path(), script, &list);
+}
+
+/// Runs `script` natively (GNU grep) and in the sandbox over `dir`; each pattern of
+/// `pats` prints two lines, and each line must be the same in both.
+fn same_as_gnu(dir: &std::path::Path, script: &str, pats: &str) {
     let native = Command::new("bash")
         .args(["-c", script])
-        .current_dir(dir.path())
+        .current_dir(dir)
         .env("LC_ALL", "C.UTF-8")
         .output()
         .expect("bash runs");
     assert!(native.status.success(), "native run failed");
     let sandbox = Command::new(env!("CARGO_BIN_EXE_rcabox"))
         .args(["exec", "--snapshot"])
-        .arg(dir.path())
+        .arg(dir)
         .arg(script)
         .output()
         .expect("rcabox runs");
@@ -90,7 +131,7 @@ fn grep_alternations_match_gnu_grep() {
         String::from_utf8_lossy(&native.stdout),
         String::from_utf8_lossy(&sandbox.stdout),
     );
-    assert_eq!(n.lines().count(), 600);
+    assert_eq!(n.lines().count(), 2 * pats.lines().count());
     for ((i, a), b) in n.lines().enumerate().zip(s.lines()) {
         assert_eq!(
             a,
