@@ -22,9 +22,44 @@ use std::{
     path::{Path, PathBuf},
     process::{Child, ChildStdin, ChildStdout, Command, Stdio},
     rc::Rc,
-    sync::mpsc::{Receiver, Sender, SyncSender, TryRecvError, channel, sync_channel},
+    sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel},
+};
+#[cfg(not(target_os = "wasi"))]
+use std::{
+    sync::mpsc::TryRecvError,
     thread::{self, JoinHandle},
 };
+
+/// rcabox: who fills the files' chunks. Upstream, a reader thread; wasip1 has no threads
+/// (`sort -m` panicked with "failed to spawn thread"), so there the merger reads itself,
+/// each time before it waits for a chunk: see [`Pump`].
+#[cfg(not(target_os = "wasi"))]
+type Reader<'a> = JoinHandle<UResult<()>>;
+#[cfg(target_os = "wasi")]
+type Reader<'a> = Pump<'a>;
+
+/// rcabox: the reader thread's loop run in place: it serves every chunk request queued so
+/// far. A file has at most two chunks in flight (its channel holds two), so the merger, which
+/// runs the pump before each `recv`, always finds the chunk it waits for, or the file's
+/// sender dropped at its end.
+#[cfg(target_os = "wasi")]
+struct Pump<'a> {
+    serve: Box<dyn FnMut() -> UResult<()> + 'a>,
+    error: UResult<()>,
+}
+
+#[cfg(target_os = "wasi")]
+impl Pump<'_> {
+    fn run(&mut self) {
+        if self.error.is_ok() {
+            self.error = (self.serve)();
+        }
+    }
+
+    fn join(self) -> UResult<()> {
+        self.error
+    }
+}
 
 use uucore::error::{FromIo, UResult};
 
@@ -206,6 +241,7 @@ fn merge_without_limit<M: MergeInput + 'static, F: Iterator<Item = UResult<M>>>(
             .unwrap();
     }
 
+    #[cfg(not(target_os = "wasi"))]
     let reader_join_handle = thread::spawn({
         let settings = settings.clone();
         move || {
@@ -217,6 +253,26 @@ fn merge_without_limit<M: MergeInput + 'static, F: Iterator<Item = UResult<M>>>(
             )
         }
     });
+    #[cfg(target_os = "wasi")]
+    let mut reader_join_handle = {
+        let separator = settings.line_ending.into();
+        Pump {
+            serve: Box::new(move || {
+                while let Ok((file_idx, chunk)) = request_receiver.try_recv() {
+                    if let Err(e) = read_into(&mut reader_files, file_idx, chunk, settings, separator)
+                    {
+                        // As when the reader thread returns: every file's sender goes.
+                        reader_files.clear();
+                        return Err(e);
+                    }
+                }
+                Ok(())
+            }),
+            error: Ok(()),
+        }
+    };
+    #[cfg(target_os = "wasi")]
+    reader_join_handle.run();
 
     let mut mergeable_files = vec![];
 
@@ -247,6 +303,7 @@ struct ReaderFile<M: MergeInput> {
 }
 
 /// The function running on the reader thread.
+#[cfg(not(target_os = "wasi"))]
 fn reader(
     recycled_receiver: &Receiver<(usize, RecycledChunk)>,
     files: &mut [Option<ReaderFile<impl MergeInput>>],
@@ -254,28 +311,41 @@ fn reader(
     separator: u8,
 ) -> UResult<()> {
     for (file_idx, recycled_chunk) in recycled_receiver {
-        if let Some(ReaderFile {
-            file,
+        read_into(files, file_idx, recycled_chunk, settings, separator)?;
+    }
+    Ok(())
+}
+
+/// Reads the next chunk of file `file_idx` into `recycled_chunk` and sends it (rcabox: the
+/// reader loop's body, shared with the wasi [`Pump`]).
+fn read_into(
+    files: &mut [Option<ReaderFile<impl MergeInput>>],
+    file_idx: usize,
+    recycled_chunk: RecycledChunk,
+    settings: &GlobalSettings,
+    separator: u8,
+) -> UResult<()> {
+    if let Some(ReaderFile {
+        file,
+        sender,
+        carry_over,
+    }) = &mut files[file_idx]
+    {
+        let should_continue = chunks::read(
             sender,
+            recycled_chunk,
+            None,
             carry_over,
-        }) = &mut files[file_idx]
-        {
-            let should_continue = chunks::read(
-                sender,
-                recycled_chunk,
-                None,
-                carry_over,
-                file.as_read(),
-                &mut iter::empty(),
-                separator,
-                settings,
-            )?;
-            if !should_continue {
-                // Remove the file from the list by replacing it with `None`.
-                let ReaderFile { file, .. } = files[file_idx].take().unwrap();
-                // Depending on the kind of the `MergeInput`, this may delete the file:
-                file.finished_reading()?;
-            }
+            file.as_read(),
+            &mut iter::empty(),
+            separator,
+            settings,
+        )?;
+        if !should_continue {
+            // Remove the file from the list by replacing it with `None`.
+            let ReaderFile { file, .. } = files[file_idx].take().unwrap();
+            // Depending on the kind of the `MergeInput`, this may delete the file:
+            file.finished_reading()?;
         }
     }
     Ok(())
@@ -331,12 +401,43 @@ struct PreviousLine {
     file_number: usize,
 }
 
+/// Stops the reader thread and returns how it ended (rcabox: upstream's code, moved here
+/// from `write_all_to` so that wasi can have its own).
+#[cfg(not(target_os = "wasi"))]
+fn shut_down(
+    heap: BinaryHeap<MergeableFile<'_>>,
+    request_sender: Sender<(usize, RecycledChunk)>,
+    reader_join_handle: Reader<'_>,
+) -> UResult<()> {
+    // Stop asking for chunks, so the reader runs out of work and returns.
+    drop(request_sender);
+    // Until it does, keep draining the files it might still be sending to. We have to
+    // poll all of them in turn rather than draining one at a time: the reader can be
+    // blocked on any one channel, and blocking on a different one would deadlock.
+    let mut files = heap.into_vec();
+    while !files.is_empty() {
+        files.retain(|file| !matches!(file.receiver.try_recv(), Err(TryRecvError::Disconnected)));
+        thread::yield_now();
+    }
+    reader_join_handle.join().unwrap()
+}
+
+/// rcabox: without a reader thread there is nothing to stop; how the reads ended.
+#[cfg(target_os = "wasi")]
+fn shut_down(
+    _heap: BinaryHeap<MergeableFile<'_>>,
+    _request_sender: Sender<(usize, RecycledChunk)>,
+    reader_join_handle: Reader<'_>,
+) -> UResult<()> {
+    reader_join_handle.join()
+}
+
 /// Merges files together. This is **not** an iterator because of lifetime problems.
 struct FileMerger<'a> {
     heap: BinaryHeap<MergeableFile<'a>>,
     request_sender: Sender<(usize, RecycledChunk)>,
     prev: Option<PreviousLine>,
-    reader_join_handle: JoinHandle<UResult<()>>,
+    reader_join_handle: Reader<'a>,
 }
 
 impl FileMerger<'_> {
@@ -370,20 +471,7 @@ impl FileMerger<'_> {
             ..
         } = self;
 
-        // Stop asking for chunks, so the reader runs out of work and returns.
-        drop(request_sender);
-        // Until it does, keep draining the files it might still be sending to. We have to
-        // poll all of them in turn rather than draining one at a time: the reader can be
-        // blocked on any one channel, and blocking on a different one would deadlock.
-        let mut files = heap.into_vec();
-        while !files.is_empty() {
-            files.retain(|file| {
-                !matches!(file.receiver.try_recv(), Err(TryRecvError::Disconnected))
-            });
-            thread::yield_now();
-        }
-
-        let reader_result = reader_join_handle.join().unwrap();
+        let reader_result = shut_down(heap, request_sender, reader_join_handle);
         // A write failure is what the user needs to hear about; the reader hitting an error
         // on the way down is secondary.
         write_result.and(reader_result)
@@ -423,6 +511,8 @@ impl FileMerger<'_> {
             let was_last_line_for_file = file.current_chunk.lines().len() == file.line_idx + 1;
 
             if was_last_line_for_file {
+                #[cfg(target_os = "wasi")]
+                self.reader_join_handle.run();
                 if let Ok(next_chunk) = file.receiver.recv() {
                     let mut file = self.heap.peek_mut().unwrap();
                     file.current_chunk = Rc::new(next_chunk);
