@@ -19,6 +19,17 @@ impl<'a> Interpreter<'a> {
         match name {
             "sub" | "gsub" => return self.call_regex_sub(name, args, location),
             "match" => return self.call_match(args, location),
+            // rcabox: gensub's first argument is a regex, not a value: upstream evaluated
+            // `/re/` as a match against $0 and searched for "0" or "1".
+            "gensub" if !args.is_empty() => {
+                let mut values = vec![Value::from_string(self.extract_pattern(&args[0])?)];
+                for e in &args[1..] {
+                    values.push(self.eval_expr(e)?);
+                }
+                return Ok(self
+                    .call_builtin(name, &values)?
+                    .unwrap_or(Value::Uninitialized));
+            }
             "split" => return self.call_split(args, location),
             "patsplit" => return self.call_patsplit(args, location),
             "asort" | "asorti" => return self.call_asort(name == "asorti", args, location),
@@ -149,9 +160,40 @@ impl<'a> Interpreter<'a> {
 
         let re = self.get_regex(&pattern)?.clone();
 
-        if let Some(m) = re.find(&s) {
-            self.rstart = m.start() + 1;
-            self.rlength = m.len() as i32;
+        // rcabox: gawk's third argument, an array that receives the match as [0], each
+        // group n as [n], and their places as [n, "start"] and [n, "length"]; it is emptied
+        // first, also when nothing matches. Upstream ignored it. Places count characters, as
+        // gawk does in a UTF-8 locale (upstream's RSTART and RLENGTH counted bytes).
+        let groups = match args.get(2) {
+            Some(Expr::Var(name, _)) => {
+                let name = self.resolve_array_name(name).to_string();
+                self.arrays.remove(&name);
+                Some(name)
+            }
+            _ => None,
+        };
+        let place = |range: std::ops::Range<usize>| {
+            (
+                s[..range.start].chars().count() + 1,
+                s[range].chars().count(),
+            )
+        };
+        if let Some(caps) = re.captures(&s) {
+            let whole = caps.get(0).map_or(0..0, |m| m.range());
+            (self.rstart, self.rlength) = {
+                let (start, len) = place(whole);
+                (start, len as i32)
+            };
+            if let Some(name) = groups {
+                for (i, m) in caps.iter().enumerate() {
+                    let Some(m) = m else { continue };
+                    let (start, len) = place(m.range());
+                    let sep = self.subsep.clone();
+                    self.set_array_element(&name, &i.to_string(), Value::from_string(m.as_str().to_string()));
+                    self.set_array_element(&name, &format!("{i}{sep}start"), Value::Number(start as f64));
+                    self.set_array_element(&name, &format!("{i}{sep}length"), Value::Number(len as f64));
+                }
+            }
             Ok(Value::Number(self.rstart as f64))
         } else {
             self.rstart = 0;

@@ -329,7 +329,7 @@ impl<'a> Lexer<'a> {
         let (line, col) = (self.line, self.column);
         self.advance(); // consume opening quote
 
-        let mut value = String::new();
+        let mut value = StrBytes::default();
 
         loop {
             match self.advance() {
@@ -381,8 +381,8 @@ impl<'a> Lexer<'a> {
                             // Hex escape: \xNN
                             self.advance(); // consume 'x'
                             let hex = self.read_hex_digits(2);
-                            if let Some(ch) = u8::from_str_radix(&hex, 16).ok().map(|b| b as char) {
-                                value.push(ch);
+                            if let Ok(b) = u8::from_str_radix(&hex, 16) {
+                                value.push_byte(b);
                             } else {
                                 value.push_str("\\x");
                                 value.push_str(&hex);
@@ -391,9 +391,8 @@ impl<'a> Lexer<'a> {
                         Some((_, c)) if c.is_ascii_digit() && c != '8' && c != '9' => {
                             // Octal escape: \NNN (1-3 octal digits)
                             let octal = self.read_octal_digits(3);
-                            if let Some(ch) = u8::from_str_radix(&octal, 8).ok().map(|b| b as char)
-                            {
-                                value.push(ch);
+                            if let Ok(b) = u8::from_str_radix(&octal, 8) {
+                                value.push_byte(b);
                             } else {
                                 value.push('\\');
                                 value.push_str(&octal);
@@ -423,7 +422,7 @@ impl<'a> Lexer<'a> {
             }
         }
 
-        Ok(Token::new(TokenKind::String(value), line, col))
+        Ok(Token::new(TokenKind::String(value.finish()), line, col))
     }
 
     fn read_hex_digits(&mut self, max_count: usize) -> String {
@@ -1029,5 +1028,32 @@ mod tests {
         assert!(matches!(tokens[4].kind, TokenKind::MinusAssign));
         assert!(matches!(tokens[7].kind, TokenKind::StarAssign));
         assert!(matches!(tokens[10].kind, TokenKind::PercentAssign));
+    }
+}
+
+/// rcabox: a string literal's bytes. `\303\251` is two bytes, the UTF-8 of `é`, as in gawk;
+/// upstream pushed each escaped byte as the character of that number (U+00C3 U+00A9), so
+/// escaped UTF-8 came out encoded twice. Bytes that do not form UTF-8 become U+FFFD (our
+/// strings are Rust strings; gawk would keep the byte).
+#[derive(Default)]
+struct StrBytes(Vec<u8>);
+
+impl StrBytes {
+    fn push(&mut self, c: char) {
+        let mut buf = [0u8; 4];
+        self.0.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    fn push_byte(&mut self, b: u8) {
+        self.0.push(b);
+    }
+
+    fn finish(self) -> String {
+        String::from_utf8(self.0)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }

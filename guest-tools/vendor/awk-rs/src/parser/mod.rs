@@ -424,9 +424,58 @@ impl Parser {
         })
     }
 
+    /// rcabox: the grouped form `print (a, b) > "f"` / `printf("%s\n", x)`: a parenthesised
+    /// list of full expressions (`>` inside is a comparison), then the end of the statement or
+    /// a redirection. Anything else (`print (a)(b)`, `print (1+2)*3`) is not a group: the
+    /// parser backs up and reads ordinary arguments. Upstream knew only the ungrouped form, so
+    /// `printf("%s %s\n", a, b)` was a syntax error.
+    fn parse_grouped_print_args(&mut self) -> Option<Vec<Expr>> {
+        let start = self.current;
+        if !self.match_token(&TokenKind::LeftParen) {
+            return None;
+        }
+        let mut args = Vec::new();
+        let grouped = (|| {
+            self.skip_newlines();
+            args.push(self.parse_expression().ok()?);
+            while self.match_token(&TokenKind::Comma) {
+                self.skip_newlines();
+                args.push(self.parse_expression().ok()?);
+            }
+            self.skip_newlines();
+            self.match_token(&TokenKind::RightParen).then_some(())?;
+            let ends = self.is_at_end()
+                || [
+                    TokenKind::Semicolon,
+                    TokenKind::Newline,
+                    TokenKind::RightBrace,
+                    TokenKind::Greater,
+                    TokenKind::Append,
+                    TokenKind::Pipe,
+                ]
+                .iter()
+                .any(|k| self.check(k));
+            ends.then_some(())
+        })();
+        if grouped.is_some() {
+            Some(args)
+        } else {
+            self.current = start;
+            None
+        }
+    }
+
     fn parse_print_statement(&mut self, location: SourceLocation) -> Result<Stmt> {
         let mut args = Vec::new();
 
+        if let Some(grouped) = self.parse_grouped_print_args() {
+            let output = self.parse_output_redirect()?;
+            return Ok(Stmt::Print {
+                args: grouped,
+                output,
+                location,
+            });
+        }
         // Check for arguments (print without args prints $0)
         if self.can_start_expression()
             && !self.check(&TokenKind::Greater)
@@ -450,6 +499,16 @@ impl Parser {
     }
 
     fn parse_printf_statement(&mut self, location: SourceLocation) -> Result<Stmt> {
+        if let Some(mut grouped) = self.parse_grouped_print_args() {
+            let output = self.parse_output_redirect()?;
+            let format = grouped.remove(0);
+            return Ok(Stmt::Printf {
+                format,
+                args: grouped,
+                output,
+                location,
+            });
+        }
         let format = self.parse_print_arg()?;
         let mut args = Vec::new();
 
