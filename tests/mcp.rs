@@ -5,6 +5,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+
 fn rcabox() -> Command {
     Command::new(env!("CARGO_BIN_EXE_rcabox"))
 }
@@ -23,20 +25,16 @@ fn client(dir: &Path, max_turns: usize, scenario: &str) -> Value {
         sdk.success(),
         "the MCP Python SDK is missing: `python3 -m pip install mcp` (.ci/run does this)"
     );
-    let out = Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py"))
-        .arg(env!("CARGO_BIN_EXE_rcabox"))
-        .arg(snapshot())
-        .arg(dir.join("trajectory.jsonl"))
-        .arg(dir.join("agent_output.json"))
-        .arg(max_turns.to_string())
-        .arg(scenario)
-        .output()
-        .expect("python3 runs the client");
-    assert!(
-        out.status.success(),
-        "client failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::succeeded(
+        Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py"))
+            .arg(env!("CARGO_BIN_EXE_rcabox"))
+            .arg(snapshot())
+            .arg(dir.join("trajectory.jsonl"))
+            .arg(dir.join("agent_output.json"))
+            .arg(max_turns.to_string())
+            .arg(scenario),
+        "the MCP client",
     );
     serde_json::from_slice(&out.stdout).expect("client prints JSON")
 }

@@ -4,6 +4,8 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod common;
+
 fn rcabox() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_rcabox"));
     c.current_dir(env!("CARGO_MANIFEST_DIR"));
@@ -572,20 +574,16 @@ fn the_indexed_job_script_shards_resumes_and_merges() {
     );
     let questions = "--questions Scenario-2,Scenario-31,Scenario-36";
     let pod = |index: usize| {
-        let o = Command::new("sh")
-            .arg("-c")
-            .arg(&script)
-            .env("JOB_COMPLETION_INDEX", index.to_string())
-            .env("AGENT", "baseline")
-            .env("RCABOX_ARGS", questions)
-            .env("PATH", &path)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("sh runs the job script");
-        assert!(
-            o.status.success(),
-            "pod {index}: {}",
-            String::from_utf8_lossy(&o.stderr)
+        common::succeeded(
+            Command::new("sh")
+                .arg("-c")
+                .arg(&script)
+                .env("JOB_COMPLETION_INDEX", index.to_string())
+                .env("AGENT", "baseline")
+                .env("RCABOX_ARGS", questions)
+                .env("PATH", &path)
+                .current_dir(env!("CARGO_MANIFEST_DIR")),
+            &format!("the job script of pod {index}"),
         );
     };
     for i in 0..4 {

@@ -8,6 +8,8 @@
 use std::fmt::Write as _;
 use std::process::Command;
 
+mod common;
+
 /// xorshift64*: a fixed sequence, so a failure reproduces.
 struct Rng(u64);
 
@@ -116,16 +118,12 @@ fn same_as_gnu(dir: &std::path::Path, script: &str, pats: &str) {
         .output()
         .expect("bash runs");
     assert!(native.status.success(), "native run failed");
-    let sandbox = Command::new(env!("CARGO_BIN_EXE_rcabox"))
-        .args(["exec", "--snapshot"])
-        .arg(dir)
-        .arg(script)
-        .output()
-        .expect("rcabox runs");
-    assert!(
-        sandbox.status.success(),
-        "{}",
-        String::from_utf8_lossy(&sandbox.stderr)
+    let sandbox = common::succeeded(
+        Command::new(env!("CARGO_BIN_EXE_rcabox"))
+            .args(["exec", "--snapshot"])
+            .arg(dir)
+            .arg(script),
+        "rcabox exec",
     );
     let (n, s) = (
         String::from_utf8_lossy(&native.stdout),
