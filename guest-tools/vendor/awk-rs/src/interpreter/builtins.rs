@@ -483,6 +483,20 @@ impl<'a> Interpreter<'a> {
     }
 
     fn call_builtin(&mut self, name: &str, args: &[Value]) -> Result<Option<Value>> {
+        // rcabox: gawk's bit functions, on the integer parts of their arguments as unsigned
+        // 53-bit values (gawk's range for exact doubles). Upstream had none.
+        const BITS: u64 = (1 << 53) - 1;
+        let int = |i: usize| args.get(i).map_or(0, |v| v.to_number().trunc() as u64) & BITS;
+        let bits = |v: u64| Ok(Some(Value::Number((v & BITS) as f64)));
+        match name {
+            "and" => return bits((0..args.len()).fold(BITS, |acc, i| acc & int(i))),
+            "or" => return bits((0..args.len()).fold(0, |acc, i| acc | int(i))),
+            "xor" => return bits((0..args.len()).fold(0, |acc, i| acc ^ int(i))),
+            "lshift" => return bits(int(0).checked_shl(int(1) as u32).unwrap_or(0)),
+            "rshift" => return bits(int(0).checked_shr(int(1) as u32).unwrap_or(0)),
+            "compl" => return bits(!int(0)),
+            _ => {}
+        }
         match name {
             // String functions
             "length" => {

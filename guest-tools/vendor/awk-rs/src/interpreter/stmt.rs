@@ -151,11 +151,12 @@ impl<'a> Interpreter<'a> {
                     .get(array)
                     .map(|s| s.as_str())
                     .unwrap_or(array);
-                let keys: Vec<String> = self
+                let mut keys: Vec<String> = self
                     .arrays
                     .get(resolved_array)
                     .map(|arr| arr.keys().cloned().collect())
                     .unwrap_or_default();
+                self.sort_for_in(resolved_array, &mut keys);
 
                 for key in keys {
                     self.set_variable_value(var, Value::from_string(key));
@@ -365,5 +366,52 @@ impl<'a> Interpreter<'a> {
 
     pub(crate) fn format_printf(&self, format: &str, args: &[Value]) -> String {
         crate::fmt::sprintf(format, args)
+    }
+}
+
+impl Interpreter<'_> {
+    /// rcabox: gawk's `PROCINFO["sorted_in"]`: the order of `for (k in a)`. The predefined
+    /// orders are supported (`@ind_str_asc`, `@ind_num_desc`, `@val_num_asc`, `@val_str_desc`,
+    /// `@val_type_*` as `@val_*`, ...); ties are broken by the index as a string, as gawk
+    /// does. `@unsorted`, a user function's name or anything else keeps the table's order.
+    fn sort_for_in(&self, array: &str, keys: &mut [String]) {
+        let Some(order) = self
+            .arrays
+            .get("PROCINFO")
+            .and_then(|p| p.get("sorted_in"))
+            .map(|v| v.to_string_val())
+        else {
+            return;
+        };
+        let (by, desc) = match order.as_str() {
+            "@ind_str_asc" => ("ind_str", false),
+            "@ind_str_desc" => ("ind_str", true),
+            "@ind_num_asc" => ("ind_num", false),
+            "@ind_num_desc" => ("ind_num", true),
+            "@val_str_asc" | "@val_type_asc" => ("val_str", false),
+            "@val_str_desc" | "@val_type_desc" => ("val_str", true),
+            "@val_num_asc" => ("val_num", false),
+            "@val_num_desc" => ("val_num", true),
+            _ => return,
+        };
+        let values = self.arrays.get(array);
+        let val = |k: &str| values.and_then(|a| a.get(k)).cloned().unwrap_or(Value::Uninitialized);
+        let num = |v: &Value| {
+            let n = v.to_number();
+            if n.is_nan() { 0.0 } else { n }
+        };
+        keys.sort_by(|a, b| {
+            let primary = match by {
+                "ind_num" => num(&Value::from_string(a.clone()))
+                    .total_cmp(&num(&Value::from_string(b.clone()))),
+                "val_str" => val(a).to_string_val().cmp(&val(b).to_string_val()),
+                "val_num" => num(&val(a))
+                    .total_cmp(&num(&val(b)))
+                    .then_with(|| val(a).to_string_val().cmp(&val(b).to_string_val())),
+                _ => std::cmp::Ordering::Equal,
+            };
+            let ord = primary.then_with(|| a.cmp(b));
+            if desc { ord.reverse() } else { ord }
+        });
     }
 }

@@ -110,7 +110,16 @@ impl<'a> Lexer<'a> {
             }
             '*' => {
                 self.advance();
-                if self.peek_char_is('=') {
+                // rcabox: gawk's `**` and `**=` are `^` and `^=`.
+                if self.peek_char_is('*') {
+                    self.advance();
+                    if self.peek_char_is('=') {
+                        self.advance();
+                        Token::new(TokenKind::CaretAssign, line, col)
+                    } else {
+                        Token::new(TokenKind::Caret, line, col)
+                    }
+                } else if self.peek_char_is('=') {
                     self.advance();
                     Token::new(TokenKind::StarAssign, line, col)
                 } else {

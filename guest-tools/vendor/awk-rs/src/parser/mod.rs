@@ -1004,21 +1004,24 @@ impl Parser {
     }
 
     fn parse_power(&mut self) -> Result<Expr> {
-        let expr = self.parse_unary()?;
+        // rcabox: `^` binds tighter than unary `-`, `+` and `!` (`-2^2` is -4, as in awk), so
+        // the power is parsed inside `parse_unary`; upstream parsed it here, around them.
+        self.parse_unary()
+    }
 
-        // Exponentiation is right-associative
+    /// rcabox: `base ^ exponent`, right-associative; the exponent may carry a sign (`2^-1`).
+    fn parse_power_of(&mut self, base: Expr) -> Result<Expr> {
         if self.match_token(&TokenKind::Caret) {
             let location = self.current_location();
-            let right = self.parse_power()?;
+            let right = self.parse_unary()?;
             return Ok(Expr::Binary {
-                left: Box::new(expr),
+                left: Box::new(base),
                 op: BinaryOp::Pow,
                 right: Box::new(right),
                 location,
             });
         }
-
-        Ok(expr)
+        Ok(base)
     }
 
     fn parse_unary(&mut self) -> Result<Expr> {
@@ -1052,16 +1055,19 @@ impl Parser {
         }
 
         if self.match_token(&TokenKind::Increment) {
-            let operand = self.parse_unary()?;
-            return Ok(Expr::PreIncrement(Box::new(operand), location));
+            let operand = self.parse_postfix()?;
+            let base = Expr::PreIncrement(Box::new(operand), location);
+            return self.parse_power_of(base);
         }
 
         if self.match_token(&TokenKind::Decrement) {
-            let operand = self.parse_unary()?;
-            return Ok(Expr::PreDecrement(Box::new(operand), location));
+            let operand = self.parse_postfix()?;
+            let base = Expr::PreDecrement(Box::new(operand), location);
+            return self.parse_power_of(base);
         }
 
-        self.parse_postfix()
+        let base = self.parse_postfix()?;
+        self.parse_power_of(base)
     }
 
     fn parse_postfix(&mut self) -> Result<Expr> {
