@@ -35,6 +35,7 @@ fn main() {
     if let Ok(prebuilt) = env::var("RCABOX_GUEST_WASM") {
         std::fs::copy(&prebuilt, &out)
             .unwrap_or_else(|e| fail(&format!("cannot copy RCABOX_GUEST_WASM={prebuilt}: {e}")));
+        emit_hash(&out);
         return;
     }
 
@@ -86,6 +87,19 @@ fn main() {
         .join("rcabox-tools.wasm");
     std::fs::copy(&built, &out)
         .unwrap_or_else(|e| fail(&format!("cannot copy {}: {e}", built.display())));
+    emit_hash(&out);
+}
+
+/// Hands the module's SHA-256 to the crate as `RCABOX_TOOLS_SHA256`: hashing 17 MB at every
+/// start was half of what `rcabox exec true` took.
+fn emit_hash(module: &std::path::Path) {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(module)
+        .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", module.display())));
+    println!(
+        "cargo:rustc-env=RCABOX_TOOLS_SHA256={}",
+        hex::encode(Sha256::digest(&bytes))
+    );
 }
 
 /// Adds the wasm target through rustup when the toolchain lacks it.

@@ -25,3 +25,7 @@ pub mod trajectory;
 
 /// The guest tool module, built for `wasm32-wasip1` by this crate's build script.
 pub static TOOLS_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rcabox-tools.wasm"));
+
+/// SHA-256 of [`TOOLS_WASM`] in hex, computed by the build script (recorded in trajectories and
+/// part of the compiled-module cache key).
+pub static TOOLS_SHA256: &str = env!("RCABOX_TOOLS_SHA256");

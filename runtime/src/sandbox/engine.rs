@@ -47,8 +47,16 @@ pub struct Runtime {
 impl Runtime {
     /// Compiles (or loads from `cache_dir`) the tool module.
     pub fn new(wasm: &[u8], cache_dir: Option<&Path>) -> Result<Arc<Self>, SandboxError> {
+        Self::with_hash(wasm, hex::encode(Sha256::digest(wasm)), cache_dir)
+    }
+
+    /// [`Runtime::new`] for a module whose SHA-256 (hex) is already known.
+    fn with_hash(
+        wasm: &[u8],
+        tools_hash: String,
+        cache_dir: Option<&Path>,
+    ) -> Result<Arc<Self>, SandboxError> {
         let engine = Engine::new(&config()).map_err(SandboxError::engine)?;
-        let tools_hash = hex::encode(Sha256::digest(wasm));
         let module = load_module(&engine, wasm, &tools_hash, cache_dir)?;
         let mut linker = Linker::new(&engine);
         wasi::add_to_linker(&mut linker).map_err(SandboxError::engine)?;
@@ -76,7 +84,13 @@ impl Runtime {
     pub fn shared() -> Result<Arc<Self>, SandboxError> {
         static SHARED: OnceLock<Result<Arc<Runtime>, SandboxError>> = OnceLock::new();
         SHARED
-            .get_or_init(|| Runtime::new(crate::TOOLS_WASM, default_cache_dir().as_deref()))
+            .get_or_init(|| {
+                Runtime::with_hash(
+                    crate::TOOLS_WASM,
+                    crate::TOOLS_SHA256.to_string(),
+                    default_cache_dir().as_deref(),
+                )
+            })
             .clone()
     }
 
@@ -168,4 +182,18 @@ fn load_module(
         }
     }
     Ok(module)
+}
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    #[test]
+    fn the_build_time_hash_is_the_embedded_modules() {
+        // The cache key and every trajectory's `tools_hash` rest on it.
+        assert_eq!(
+            crate::TOOLS_SHA256,
+            hex::encode(Sha256::digest(crate::TOOLS_WASM))
+        );
+    }
 }
