@@ -7,6 +7,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::Path;
 
+use grep_matcher::Matcher;
 use grep_printer::{StandardBuilder, SummaryBuilder, SummaryKind};
 use grep_regex::{RegexMatcher, RegexMatcherBuilder};
 use grep_searcher::{BinaryDetection, Searcher, SearcherBuilder};
@@ -27,6 +28,8 @@ struct Opts {
     files: Vec<String>,
     basic: bool,
     fixed: bool,
+    /// `-P`: a pattern the regex crate refuses goes to fancy-regex (src/grep_perl.rs).
+    perl: bool,
     ignore_case: bool,
     smart_case: bool,
     invert: bool,
@@ -128,7 +131,7 @@ fn parse_gnu(name: &str, args: &[String]) -> Result<Opts, String> {
                 "extended-regexp" => (o.basic, o.fixed) = (false, false),
                 "fixed-strings" => (o.basic, o.fixed) = (false, true),
                 "basic-regexp" => (o.basic, o.fixed) = (true, false),
-                "perl-regexp" => (o.basic, o.fixed) = (false, false),
+                "perl-regexp" => (o.basic, o.fixed, o.perl) = (false, false, true),
                 "ignore-case" => o.ignore_case = true,
                 "no-ignore-case" => o.ignore_case = false,
                 "invert-match" => o.invert = true,
@@ -188,7 +191,7 @@ fn parse_gnu(name: &str, args: &[String]) -> Result<Opts, String> {
                     'E' => (o.basic, o.fixed) = (false, false),
                     'F' => (o.basic, o.fixed) = (false, true),
                     'G' => (o.basic, o.fixed) = (true, false),
-                    'P' => (o.basic, o.fixed) = (false, false),
+                    'P' => (o.basic, o.fixed, o.perl) = (false, false, true),
                     'i' | 'y' => o.ignore_case = true,
                     'v' => o.invert = true,
                     'w' => o.word = true,
@@ -336,8 +339,9 @@ fn parse_rg(args: &[String]) -> Result<Opts, String> {
                 | "engine" => {
                     let _ = val()?;
                 }
-                "no-heading" | "no-ignore" | "unrestricted" | "text" | "follow" | "pcre2"
-                | "crlf" | "no-config" | "search-zip" | "trim" => {}
+                "pcre2" => o.perl = true,
+                "no-heading" | "no-ignore" | "unrestricted" | "text" | "follow" | "crlf"
+                | "no-config" | "search-zip" | "trim" => {}
                 _ => return Err(format!("unrecognized flag --{k}")),
             }
             i += 1;
@@ -368,7 +372,8 @@ fn parse_rg(args: &[String]) -> Result<Opts, String> {
                     'u' => o.hidden = true,
                     'U' => o.multiline = true,
                     'b' => o.byte_offset = true,
-                    'a' | 'L' | 'P' | 'z' | 'p' => {}
+                    'P' => o.perl = true,
+                    'a' | 'L' | 'z' | 'p' => {}
                     'm' | 'A' | 'B' | 'C' | 'e' | 'f' | 'g' | 't' | 'T' | 'M' | 'r' => {
                         let v = value(args, &mut i, &rest, &c.to_string())?;
                         match c {
@@ -534,15 +539,19 @@ fn ere_fixups(p: &str) -> String {
     out
 }
 
-fn matcher(o: &Opts) -> Result<RegexMatcher, String> {
-    let mut b = RegexMatcherBuilder::new();
-    let ci = o.ignore_case
+/// Whether the search ignores case (`-i`, or rg's `-S` with no upper case in the patterns).
+fn case_insensitive(o: &Opts) -> bool {
+    o.ignore_case
         || (o.smart_case
             && !o
                 .patterns
                 .iter()
-                .any(|p| p.chars().any(|c| c.is_uppercase())));
-    b.case_insensitive(ci)
+                .any(|p| p.chars().any(|c| c.is_uppercase())))
+}
+
+fn matcher(o: &Opts) -> Result<RegexMatcher, String> {
+    let mut b = RegexMatcherBuilder::new();
+    b.case_insensitive(case_insensitive(o))
         .word(o.word)
         .whole_line(o.line)
         .multi_line(o.multiline)
@@ -631,13 +640,27 @@ fn collect(o: &Opts, path: &str, top: bool, out: &mut Vec<String>, errors: &mut 
 }
 
 fn run(o: Opts) -> i32 {
-    let m = match matcher(&o) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("{}: {e}", o.prog);
-            return 2;
-        }
+    let e = match matcher(&o) {
+        Ok(m) => return run_with(o, m),
+        Err(e) => e,
     };
+    if o.perl && !o.multiline {
+        let fancy =
+            crate::grep_perl::FancyMatcher::new(&o.patterns, case_insensitive(&o), o.word, o.line);
+        match fancy {
+            Ok(m) => return run_with(o, m),
+            // A pattern neither accepts: fancy-regex's reason speaks Perl syntax.
+            Err(fe) => {
+                eprintln!("{}: {fe}", o.prog);
+                return 2;
+            }
+        }
+    }
+    eprintln!("{}: {e}", o.prog);
+    2
+}
+
+fn run_with<M: Matcher>(o: Opts, m: M) -> i32 {
     let mut errors = false;
     let mut targets = Vec::new();
     // ripgrep searches the working directory unless stdin is a pipe or a file.
@@ -796,9 +819,9 @@ fn run(o: Opts) -> i32 {
     }
 }
 
-fn search<S: grep_searcher::Sink<Error = std::io::Error>>(
+fn search<M: Matcher, S: grep_searcher::Sink<Error = std::io::Error>>(
     searcher: &mut Searcher,
-    m: &RegexMatcher,
+    m: &M,
     t: &str,
     sink: S,
 ) -> std::io::Result<()> {

@@ -188,6 +188,11 @@ pub fn main(args: Vec<OsString>) -> i32 {
         return 2;
     };
 
+    // Fails only if a logger is set already (a second jq in this process): it still prints.
+    static LOG: StderrLog = StderrLog;
+    if log::set_logger(&LOG).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
     let extra = jaq_core::load::parse(FORMATS, |p| p.defs()).unwrap_or_default();
     let defs = jaq_core::defs()
         .chain(jaq_std::defs())
@@ -344,7 +349,13 @@ pub fn main(args: Vec<OsString>) -> i32 {
                 }
                 Err(e) => {
                     let _ = out.flush();
-                    eprintln!("jq: error (at <stdin>:0): {e}");
+                    // jq names no input position when it reads none (`-n`).
+                    let at = if o.null_input {
+                        "<unknown>"
+                    } else {
+                        "<stdin>:0"
+                    };
+                    eprintln!("jq: error (at {at}){}", error_text(e));
                     status = 5;
                 }
             }
@@ -363,6 +374,43 @@ pub fn main(args: Vec<OsString>) -> i32 {
         };
     }
     status
+}
+
+/// What follows `jq: error (at ...)` for a runtime error, as jq 1.6 words it: `error("x")`
+/// prints `: x`, an error with another value `(not a string): {...}`, jaq's own errors
+/// their message.
+fn error_text(e: jaq_core::Error<Val>) -> String {
+    let shown = e.to_string();
+    match e.into_val() {
+        // A message of jaq's own comes back as a string equal to its display; a string
+        // value displays quoted.
+        Val::TStr(b) if b[..] != *shown.as_bytes() => {
+            format!(": {}", String::from_utf8_lossy(&b[..]))
+        }
+        Val::TStr(_) => format!(": {shown}"),
+        _ => format!(" (not a string): {shown}"),
+    }
+}
+
+/// Prints what jaq-std logs: `stderr` and `halt_error` (level error) as their raw text,
+/// `debug` (level debug) as jq's `["DEBUG:",value]` line.
+struct StderrLog;
+
+impl log::Log for StderrLog {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        use std::io::Write as _;
+        let mut err = std::io::stderr().lock();
+        let _ = match record.level() {
+            log::Level::Debug => writeln!(err, "[\"DEBUG:\",{}]", record.args()),
+            _ => write!(err, "{}", record.args()),
+        };
+    }
+
+    fn flush(&self) {}
 }
 
 /// Renders a number as jq 1.6 does: integers plainly, others in the shortest form that reads

@@ -13,6 +13,7 @@ mod diff;
 mod du;
 mod find;
 mod grep;
+mod grep_perl;
 mod gz;
 mod jq;
 mod memory;

@@ -154,6 +154,23 @@ fn awk_commands_are_sandbox_processes_under_the_process_limit() {
 }
 
 #[test]
+fn grep_perl_backtracking_is_bounded() {
+    // `grep -P` patterns the regex crate refuses run on fancy-regex, which backtracks; its
+    // step limit turns an exponential search into an error with status 2 (as GNU grep treats
+    // PCRE2's limit), well inside the CPU limit, and the next search still runs.
+    let snap = snapshot();
+    let mut s = session(snap.path());
+    let r = s.run(&format!(
+        "grep -P '^(a|aa)+(?=b)\\1' <<< '{}c'",
+        "a".repeat(60)
+    ));
+    assert_eq!(r.exit_code, 2, "{}", err(&r));
+    assert!(err(&r).contains("backtracking"), "{}", err(&r));
+    assert_eq!(r.error_kind, None);
+    assert_eq!(out(&s.run("grep -oP 'x=\\K\\d+' <<< 'x=42'")), "42\n");
+}
+
+#[test]
 fn output_limit_keeps_head_and_tail() {
     let snap = snapshot();
     let mut s = session_with(
