@@ -260,7 +260,7 @@ pub fn pending(plan: &Plan) -> Result<Vec<(usize, usize)>, RunError> {
 pub fn execute(plan: Arc<Plan>, mut progress: impl FnMut(&EpisodeInfo)) -> Result<(), RunError> {
     let todo = pending(&plan)?;
     let runtime = Runtime::shared().map_err(|e| RunError::Invalid(e.to_string()))?;
-    let tools_hash: Arc<str> = crate::TOOLS_SHA256.into();
+    let tools_hash: Arc<str> = runtime.tools_hash().into();
     let tokio = tokio::runtime::Builder::new_current_thread()
         .max_blocking_threads(plan.concurrency.max(1))
         .build()

@@ -185,10 +185,10 @@ impl<'a> Interpreter<'a> {
                 (start, len as i32)
             };
             if let Some(name) = groups {
+                let sep = self.subsep.clone();
                 for (i, m) in caps.iter().enumerate() {
                     let Some(m) = m else { continue };
                     let (start, len) = place(m.range());
-                    let sep = self.subsep.clone();
                     self.set_array_element(&name, &i.to_string(), Value::from_string(m.as_str().to_string()));
                     self.set_array_element(&name, &format!("{i}{sep}start"), Value::Number(start as f64));
                     self.set_array_element(&name, &format!("{i}{sep}length"), Value::Number(len as f64));

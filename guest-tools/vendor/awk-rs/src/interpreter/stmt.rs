@@ -383,35 +383,33 @@ impl Interpreter<'_> {
         else {
             return;
         };
-        let (by, desc) = match order.as_str() {
-            "@ind_str_asc" => ("ind_str", false),
-            "@ind_str_desc" => ("ind_str", true),
-            "@ind_num_asc" => ("ind_num", false),
-            "@ind_num_desc" => ("ind_num", true),
-            "@val_str_asc" | "@val_type_asc" => ("val_str", false),
-            "@val_str_desc" | "@val_type_desc" => ("val_str", true),
-            "@val_num_asc" => ("val_num", false),
-            "@val_num_desc" => ("val_num", true),
-            _ => return,
-        };
         let values = self.arrays.get(array);
-        let val = |k: &str| values.and_then(|a| a.get(k)).cloned().unwrap_or(Value::Uninitialized);
-        let num = |v: &Value| {
-            let n = v.to_number();
+        let val = |k: &str| values.and_then(|a| a.get(k));
+        let num = |v: Option<&Value>| {
+            let n = v.map_or(0.0, |v| v.to_number());
             if n.is_nan() { 0.0 } else { n }
         };
-        keys.sort_by(|a, b| {
-            let primary = match by {
-                "ind_num" => num(&Value::from_string(a.clone()))
-                    .total_cmp(&num(&Value::from_string(b.clone()))),
-                "val_str" => val(a).to_string_val().cmp(&val(b).to_string_val()),
-                "val_num" => num(&val(a))
-                    .total_cmp(&num(&val(b)))
-                    .then_with(|| val(a).to_string_val().cmp(&val(b).to_string_val())),
-                _ => std::cmp::Ordering::Equal,
-            };
-            let ord = primary.then_with(|| a.cmp(b));
+        let text = |v: Option<&Value>| v.map(|v| v.to_string_val()).unwrap_or_default();
+        let (kind, desc) = match order.strip_suffix("_desc") {
+            Some(kind) => (kind, true),
+            None => (order.strip_suffix("_asc").unwrap_or_default(), false),
+        };
+        // Each order as a key computed once per element: (number, string), then the index.
+        let key: &dyn Fn(&str) -> (f64, String) = match kind {
+            "@ind_str" => &|_| (0.0, String::new()),
+            "@ind_num" => &|k| (num(Some(&Value::from_string(k.to_string()))), String::new()),
+            "@val_str" | "@val_type" => &|k| (0.0, text(val(k))),
+            "@val_num" => &|k| (num(val(k)), text(val(k))),
+            _ => return,
+        };
+        let mut keyed: Vec<((f64, String), String)> =
+            keys.iter_mut().map(|k| (key(k), std::mem::take(k))).collect();
+        keyed.sort_by(|(ka, a), (kb, b)| {
+            let ord = ka.0.total_cmp(&kb.0).then_with(|| ka.1.cmp(&kb.1)).then_with(|| a.cmp(b));
             if desc { ord.reverse() } else { ord }
         });
+        for (slot, (_, k)) in keys.iter_mut().zip(keyed) {
+            *slot = k;
+        }
     }
 }
