@@ -1,0 +1,288 @@
+//! `jq` on jaq: jaq parses, compiles and runs the filter; this module makes it behave as jq 1.6
+//! does. [`args`] reads jq's command line, `prelude.jq` redefines the filters where jaq and
+//! jq 1.6 differ, [`print`] writes values in jq 1.6's format, and [`messages`] words errors as
+//! jq does. jq 1.6's number rendering lives in the vendored jaq-json (`Num`'s `Display`), where
+//! `tostring` and string interpolation reach it too.
+
+mod args;
+mod messages;
+mod print;
+
+use std::cell::RefCell;
+use std::ffi::OsString;
+use std::io::{Read, Write};
+
+use jaq_core::load::{Arena, File, Loader};
+use jaq_core::{Compiler, Ctx, Vars, unwrap_valr};
+use jaq_json::Val;
+use jaq_std::input::{HasInputs, Inputs, RcIter};
+
+/// The data jq's filters see: the compiled definitions and the input stream, which `input`
+/// and `inputs` read from while the main loop reads the rest.
+struct Kind;
+
+impl jaq_core::DataT for Kind {
+    type V<'a> = Val;
+    type Data<'a> = &'a Shared<'a>;
+}
+
+struct Shared<'a> {
+    lut: &'a jaq_core::Lut<Kind>,
+    inputs: Inputs<'a, Val>,
+    /// The file the latest input came from (`input_filename`); none before the first.
+    file: &'a RefCell<Option<String>>,
+}
+
+impl<'a> jaq_core::data::HasLut<'a, Kind> for &'a Shared<'a> {
+    fn lut(&self) -> &'a jaq_core::Lut<Kind> {
+        self.lut
+    }
+}
+
+impl<'a> HasInputs<'a, Val> for &'a Shared<'a> {
+    fn inputs(&self) -> Inputs<'a, Val> {
+        self.inputs
+    }
+}
+
+/// jq 1.6's definitions that jaq lacks or defines otherwise (`del`, `join`, `@csv`, ...).
+const PRELUDE: &str = include_str!("prelude.jq");
+
+/// Entry point.
+pub fn main(args: Vec<OsString>) -> i32 {
+    let args = crate::sys::utf8_args(args);
+    let o = match args::parse_args(&args) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!(
+                "jq: {e}\nUse jq --help for help with command-line options,\nor see the jq manpage, or online docs  at https://stedolan.github.io/jq"
+            );
+            return 2;
+        }
+    };
+    let Some(code) = o.filter.clone() else {
+        eprintln!("Usage:\tjq [OPTIONS] FILTER [FILES...]");
+        return 2;
+    };
+
+    // Fails only if a logger is set already (a second jq in this process): it still prints.
+    static LOG: messages::StderrLog = messages::StderrLog;
+    if log::set_logger(&LOG).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
+    let mut names: Vec<String> = o.vars.iter().map(|(k, _)| format!("${k}")).collect();
+    names.extend(["$ENV".into(), "$ARGS".into()]);
+    let filter = match compile(&code, &names) {
+        Ok(f) => f,
+        Err(errs) => {
+            for e in &errs {
+                eprintln!("{e}");
+            }
+            let n = errs.len();
+            eprintln!("jq: {n} compile error{}", if n == 1 { "" } else { "s" });
+            return 3;
+        }
+    };
+    let mut values: Vec<Val> = o.vars.iter().map(|(_, v)| v.clone()).collect();
+    values.push(Val::obj(
+        std::env::vars()
+            .map(|(k, v)| (Val::from(k), Val::from(v)))
+            .collect(),
+    ));
+    values.push(Val::obj(
+        [
+            ("positional", Val::Arr(o.positional.clone().into())),
+            (
+                "named",
+                Val::obj(
+                    o.vars
+                        .iter()
+                        .map(|(k, v)| (Val::from(k.clone()), v.clone()))
+                        .collect(),
+                ),
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (Val::from(k.to_string()), v))
+        .collect(),
+    ));
+
+    let (texts, open_failed) = match read_texts(&o.files) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return 2;
+        }
+    };
+    let file = RefCell::new(None);
+    let input_error = RefCell::new(None);
+    let rc = RcIter::new(parse_inputs(&texts, &o, &file));
+    let stream: Inputs<'_, Val> = &rc;
+    let shared = Shared {
+        lut: &filter.lut,
+        inputs: stream,
+        file: &file,
+    };
+    let mains: Box<dyn Iterator<Item = Val>> = if o.null_input {
+        Box::new(std::iter::once(Val::Null))
+    } else {
+        // The first unparsable input ends the run, reported after what came before it.
+        let (mut rest, error) = (stream, &input_error);
+        Box::new(std::iter::from_fn(move || match rest.next()? {
+            Ok(v) => Some(v),
+            Err(e) => {
+                *error.borrow_mut() = Some(e);
+                None
+            }
+        }))
+    };
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
+    // As in jq 1.6, the status is the last input's: 5 if it raised an error, else (with -e)
+    // what its last output was.
+    let mut status = 0;
+    for input in mains {
+        let ctx = Ctx::<Kind>::new(&shared, Vars::new(values.clone()));
+        let mut last: Option<bool> = None;
+        status = 0;
+        for r in filter.id.run((ctx, input)).map(unwrap_valr) {
+            match r {
+                Ok(v) => {
+                    let mut s = Vec::new();
+                    match (&v, o.raw && !o.ascii) {
+                        (Val::TStr(b), true) => s.extend_from_slice(b),
+                        _ => print::write_val(&mut s, &v, &o, 0),
+                    }
+                    if !o.join {
+                        s.push(b'\n');
+                    }
+                    if out.write_all(&s).is_err() {
+                        return status;
+                    }
+                    last = Some(!matches!(v, Val::Null | Val::Bool(false)));
+                }
+                Err(e) => {
+                    let _ = out.flush();
+                    // jq names no input position when it reads none (`-n`).
+                    let at = if o.null_input {
+                        "<unknown>"
+                    } else {
+                        "<stdin>:0"
+                    };
+                    eprintln!("jq: error (at {at}){}", messages::error_text(e));
+                    // An uncaught error ends this input's outputs, as in jq (and a filter
+                    // that keeps failing, such as `fromjson` on bad text, cannot spin).
+                    status = 5;
+                    break;
+                }
+            }
+        }
+        if o.exit_status && status == 0 {
+            status = match last {
+                None => 4,
+                Some(false) => 1,
+                Some(true) => 0,
+            };
+        }
+    }
+    let _ = out.flush();
+    if let Some(e) = input_error.take() {
+        eprintln!("{e}");
+        status = 4;
+    }
+    if open_failed { 2 } else { status }
+}
+
+/// Parses and compiles the program after jaq's definitions and [`PRELUDE`]; an error is
+/// worded as jq words it.
+fn compile(code: &str, vars: &[String]) -> Result<jaq_core::Filter<Kind>, Vec<String>> {
+    let prelude = jaq_core::load::parse(PRELUDE, |p| p.defs()).unwrap_or_default();
+    let defs = jaq_core::defs()
+        .chain(jaq_std::defs())
+        .chain(jaq_json::defs())
+        .chain(prelude);
+    let natives = jaq_std::input::funs::<Kind>().into_vec().into_iter();
+    let natives = natives.chain([(
+        "input_filename",
+        Box::default(),
+        input_filename as jaq_core::RunPtr<Kind>,
+    )]);
+    let funs = jaq_core::funs::<Kind>()
+        .chain(jaq_std::funs())
+        .chain(jaq_json::funs())
+        .chain(natives.map(jaq_core::native::run::<Kind>));
+    let arena = Arena::default();
+    let modules = Loader::new(defs)
+        .load(&arena, File { code, path: () })
+        .map_err(|errs| messages::load_errors(code, errs))?;
+    Compiler::default()
+        .with_funs(funs)
+        .with_global_vars(vars.iter().map(|s| s.as_str()))
+        .compile(modules)
+        .map_err(|errs| messages::undefined(code, errs))
+}
+
+/// `input_filename`: the file the latest input was read from, null before any (`-n`).
+fn input_filename<'a>(cv: jaq_core::Cv<'a, Kind>) -> jaq_core::ValXs<'a, Val> {
+    let name = cv.0.data().file.borrow().clone();
+    Box::new(std::iter::once(Ok(name.map_or(Val::Null, Val::from))))
+}
+
+/// Every input file's text (stdin's when there is none), and whether one could not be read,
+/// which jq reports at once and then goes on without (exit status 2 at the end).
+#[allow(clippy::type_complexity)]
+fn read_texts(files: &[String]) -> Result<(Vec<(Option<String>, Vec<u8>)>, bool), String> {
+    let mut texts = Vec::new();
+    if files.is_empty() {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| format!("jq: error: Could not read <stdin>: {e}"))?;
+        texts.push((Some("<stdin>".into()), b));
+    }
+    let mut failed = false;
+    for f in files {
+        match std::fs::read(f) {
+            Ok(b) => texts.push((Some(f.clone()), b)),
+            Err(e) => {
+                let why = crate::grep::io_message(&e);
+                eprintln!("jq: error: Could not open {f}: {why}");
+                failed = true;
+            }
+        }
+    }
+    Ok((texts, failed))
+}
+
+/// The inputs: values parsed as the filter asks for them, so `jq` over a large file holds its
+/// text and one value at a time, not every value (several times the text: the memory limit).
+/// Each value records its file in `file` for `input_filename`.
+fn parse_inputs<'t>(
+    texts: &'t [(Option<String>, Vec<u8>)],
+    o: &args::Opts,
+    file: &'t RefCell<Option<String>>,
+) -> Box<dyn Iterator<Item = Result<Val, String>> + 't> {
+    if o.raw_input {
+        let all: Vec<u8> = texts.iter().flat_map(|t| t.1.clone()).collect();
+        let s = String::from_utf8_lossy(&all).into_owned();
+        if o.slurp {
+            return Box::new(std::iter::once(Ok(Val::from(s))));
+        }
+        let lines: Vec<Val> = s.lines().map(|l| Val::from(l.to_string())).collect();
+        return Box::new(lines.into_iter().map(Ok));
+    }
+    let values = texts.iter().flat_map(move |(name, t)| {
+        jaq_json::read::parse_many(t).map(move |v| {
+            *file.borrow_mut() = name.clone();
+            v.map_err(|e| messages::parse_error(t, &e))
+        })
+    });
+    if !o.slurp {
+        return Box::new(values);
+    }
+    match values.collect::<Result<Vec<Val>, String>>() {
+        Ok(all) => Box::new(std::iter::once(Ok(Val::Arr(all.into())))),
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    }
+}

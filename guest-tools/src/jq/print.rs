@@ -1,0 +1,96 @@
+//! jq 1.6's output format: string escapes (all of non-ASCII too under `-a`), indentation,
+//! `--sort-keys`; numbers as `jaq_json::Num` displays them (patched to jq 1.6's rendering).
+
+use super::args::Opts;
+use jaq_json::Val;
+
+fn write_str(out: &mut Vec<u8>, b: &[u8], ascii: bool) {
+    out.push(b'"');
+    for c in String::from_utf8_lossy(b).chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\x08' => out.extend_from_slice(b"\\b"),
+            '\x0c' => out.extend_from_slice(b"\\f"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes())
+            }
+            c if ascii && !c.is_ascii() => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
+                }
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out.push(b'"');
+}
+
+fn newline(out: &mut Vec<u8>, o: &Opts, level: usize) {
+    if !o.compact {
+        out.push(b'\n');
+        for _ in 0..level {
+            out.extend_from_slice(o.indent.as_bytes());
+        }
+    }
+}
+
+pub fn write_val(out: &mut Vec<u8>, v: &Val, o: &Opts, level: usize) {
+    match v {
+        Val::Null => out.extend_from_slice(b"null"),
+        Val::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Val::Num(n) => out.extend_from_slice(n.to_string().as_bytes()),
+        Val::TStr(b) | Val::BStr(b) => write_str(out, b, o.ascii),
+        Val::Arr(a) => {
+            if a.is_empty() {
+                out.extend_from_slice(b"[]");
+                return;
+            }
+            out.push(b'[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                newline(out, o, level + 1);
+                write_val(out, x, o, level + 1);
+            }
+            newline(out, o, level);
+            out.push(b']');
+        }
+        Val::Obj(m) => {
+            if m.is_empty() {
+                out.extend_from_slice(b"{}");
+                return;
+            }
+            out.push(b'{');
+            let mut entries: Vec<(&Val, &Val)> = m.iter().collect();
+            if o.sort_keys {
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+            }
+            for (i, (k, x)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                newline(out, o, level + 1);
+                match k {
+                    Val::TStr(b) | Val::BStr(b) => write_str(out, b, o.ascii),
+                    other => write_val(out, other, o, level + 1),
+                }
+                out.push(b':');
+                if !o.compact {
+                    out.push(b' ');
+                }
+                write_val(out, x, o, level + 1);
+            }
+            newline(out, o, level);
+            out.push(b'}');
+        }
+    }
+}
