@@ -117,7 +117,9 @@ pub fn parse_args(args: &[String]) -> Result<Opts, String> {
                 o.vars.push((args[i + 1].clone(), v));
                 i += 2;
             }
-            s if s.starts_with('-') && s.len() > 1 && !s.starts_with("--") => {
+            // As in jq 1.6, only a letter after `-` makes an option: `jq -n '-1'`, `'-.a'`
+            // and `'-(.x)'` are programs.
+            s if s.starts_with('-') && s.as_bytes().get(1).is_some_and(u8::is_ascii_alphabetic) => {
                 for c in s[1..].chars() {
                     match c {
                         'r' => o.raw = true,

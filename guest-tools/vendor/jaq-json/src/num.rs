@@ -271,6 +271,8 @@ impl core::ops::Neg for Num {
     type Output = Self;
     fn neg(self) -> Self::Output {
         match self {
+            // rcabox: jq's numbers are doubles, so `-0` is negative zero and prints `-0`.
+            Self::Int(0) => Self::Float(-0.0),
             Self::Int(x) => int_or_big(x.checked_neg(), [x], |[x]| -x),
             Self::BigInt(x) => Self::big_int(-&*x),
             Self::Float(x) => Self::Float(-x),
