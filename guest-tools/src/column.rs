@@ -13,6 +13,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(80);
+    // Whether `-s` named the separators (see the table below).
+    let mut explicit = false;
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -22,11 +24,13 @@ pub fn main(args: Vec<OsString>) -> i32 {
         };
         match a {
             "-t" | "--table" => table = true,
-            "-s" | "--separator" => seps = val(&mut i),
+            "-s" | "--separator" => (seps, explicit) = (val(&mut i), true),
             "-o" | "--output-separator" => out_sep = val(&mut i),
             "-c" | "--output-width" => width = val(&mut i).parse().unwrap_or(80),
             "-x" | "-n" | "-e" | "-L" => {}
-            s if s.starts_with("-s") && s.len() > 2 => seps = s[2..].to_string(),
+            s if s.starts_with("-s") && s.len() > 2 => {
+                (seps, explicit) = (s[2..].to_string(), true)
+            }
             s if s.starts_with("-o") && s.len() > 2 => out_sep = s[2..].to_string(),
             s if s.starts_with('-')
                 && s.len() > 1
@@ -63,8 +67,10 @@ pub fn main(args: Vec<OsString>) -> i32 {
         let rows: Vec<Vec<&str>> = lines
             .iter()
             .map(|l| {
+                // util-linux merges runs of blanks by default; with `-s` every separator
+                // counts, so empty fields keep their column (`a,,b`, TSV with empty cells).
                 l.split(|c| seps.contains(c))
-                    .filter(|f| !f.is_empty())
+                    .filter(|f| explicit || !f.is_empty())
                     .collect()
             })
             .collect();

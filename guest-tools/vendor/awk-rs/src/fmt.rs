@@ -5,6 +5,12 @@ use crate::value::Value;
 
 /// Format `args` according to a C printf-style `format` string.
 pub(crate) fn sprintf(format: &str, args: &[Value]) -> String {
+    sprintf_counted(format, args).0
+}
+
+/// rcabox: `printf` and `sprintf()` with fewer arguments than conversions are a fatal error
+/// in gawk; the second value says whether the format asked for more than `args` holds.
+pub(crate) fn sprintf_counted(format: &str, args: &[Value]) -> (String, bool) {
     let mut result = String::new();
     let mut chars = format.chars().peekable();
     let mut arg_idx = 0;
@@ -229,7 +235,8 @@ pub(crate) fn sprintf(format: &str, args: &[Value]) -> String {
         result.push_str(&formatted);
     }
 
-    result
+    let short = arg_idx > args.len();
+    (result, short)
 }
 
 /// Pad a plain string (no sign/prefix concept) to width, left or right aligned.

@@ -442,7 +442,11 @@ pub fn jq_double(x: f64) -> String {
             s.push_str(&digits[1..]);
         }
         let e = decpt - 1;
-        s.push_str(&alloc::format!("e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs()));
+        s.push_str(&alloc::format!(
+            "e{}{:02}",
+            if e < 0 { '-' } else { '+' },
+            e.abs()
+        ));
     } else if decpt <= 0 {
         s.push_str("0.");
         s.push_str(&"0".repeat(decpt.unsigned_abs() as usize));

@@ -540,7 +540,7 @@ impl<'a> Interpreter<'a> {
             "sprintf" => {
                 let format = args.first().map(|v| v.to_string_val()).unwrap_or_default();
                 let rest = if args.len() > 1 { &args[1..] } else { &[] };
-                let result = self.format_printf(&format, rest);
+                let result = self.format_printf(&format, rest)?;
                 Ok(Some(Value::from_string(result)))
             }
 

@@ -1,7 +1,7 @@
 use std::io::Write;
 
 use crate::ast::*;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::value::{Value, compare_values_with_format};
 
 use super::Interpreter;
@@ -61,7 +61,16 @@ impl<'a> Interpreter<'a> {
                     .map(|e| self.eval_expr_with_output(e, output))
                     .collect();
                 let key = self.make_array_key(&key_parts?);
-                Ok(self.get_array_element(array, &key))
+                let value = self.get_array_element(array, &key);
+                // rcabox: referring to an element creates it, as in every awk: the join idiom
+                // `NR == FNR { seen[$1]; next } $1 in seen` depends on it.
+                if matches!(value, Value::Uninitialized)
+                    && self.get_special_array(self.resolve_array_name(array), &key).is_none()
+                    && !self.array_key_exists(array, &key)
+                {
+                    self.set_array_element(array, &key, Value::Uninitialized);
+                }
+                Ok(value)
             }
 
             Expr::Binary {
@@ -197,10 +206,11 @@ impl<'a> Interpreter<'a> {
             BinaryOp::Add => Ok(Value::Number(l.to_number() + r.to_number())),
             BinaryOp::Sub => Ok(Value::Number(l.to_number() - r.to_number())),
             BinaryOp::Mul => Ok(Value::Number(l.to_number() * r.to_number())),
+            // rcabox: dividing by zero is gawk's fatal error (upstream went on with inf or nan).
             BinaryOp::Div => {
                 let divisor = r.to_number();
                 if divisor == 0.0 {
-                    Ok(Value::Number(f64::INFINITY))
+                    Err(Error::runtime("fatal: division by zero attempted"))
                 } else {
                     Ok(Value::Number(l.to_number() / divisor))
                 }
@@ -208,7 +218,7 @@ impl<'a> Interpreter<'a> {
             BinaryOp::Mod => {
                 let divisor = r.to_number();
                 if divisor == 0.0 {
-                    Ok(Value::Number(f64::NAN))
+                    Err(Error::runtime("fatal: division by zero attempted in `%'"))
                 } else {
                     Ok(Value::Number(l.to_number() % divisor))
                 }
@@ -295,6 +305,14 @@ impl<'a> Interpreter<'a> {
                     AssignOp::AddAssign => Value::Number(current.to_number() + rhs.to_number()),
                     AssignOp::SubAssign => Value::Number(current.to_number() - rhs.to_number()),
                     AssignOp::MulAssign => Value::Number(current.to_number() * rhs.to_number()),
+                    // rcabox: as `/` and `%`, a zero divisor stops the program.
+                    AssignOp::DivAssign | AssignOp::ModAssign if rhs.to_number() == 0.0 => {
+                        return Err(Error::runtime(if op == AssignOp::DivAssign {
+                            "fatal: division by zero attempted in `/='"
+                        } else {
+                            "fatal: division by zero attempted in `%='"
+                        }));
+                    }
                     AssignOp::DivAssign => Value::Number(current.to_number() / rhs.to_number()),
                     AssignOp::ModAssign => Value::Number(current.to_number() % rhs.to_number()),
                     AssignOp::PowAssign => Value::Number(current.to_number().powf(rhs.to_number())),

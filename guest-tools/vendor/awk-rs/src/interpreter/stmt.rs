@@ -293,7 +293,7 @@ impl<'a> Interpreter<'a> {
             .collect();
         let values = values?;
 
-        let formatted = self.format_printf(&format, &values);
+        let formatted = self.format_printf(&format, &values)?;
 
         // Handle output redirection
         match redirect {
@@ -364,8 +364,14 @@ impl<'a> Interpreter<'a> {
         Ok(self.output_files.get_mut(cmd).unwrap())
     }
 
-    pub(crate) fn format_printf(&self, format: &str, args: &[Value]) -> String {
-        crate::fmt::sprintf(format, args)
+    pub(crate) fn format_printf(&self, format: &str, args: &[Value]) -> Result<String> {
+        match crate::fmt::sprintf_counted(format, args) {
+            (s, false) => Ok(s),
+            // rcabox: gawk's fatal error (status 2), where upstream formatted empty values.
+            (_, true) => Err(Error::runtime(
+                "fatal: not enough arguments to satisfy format string",
+            )),
+        }
     }
 }
 
