@@ -20,6 +20,7 @@ mod memory;
 mod rev;
 mod sh;
 mod sort;
+mod stat;
 mod sys;
 mod timeout;
 mod xargs;
@@ -121,6 +122,7 @@ pub fn run(name: &str, args: Vec<OsString>) -> i32 {
         "xargs" => xargs::main(args),
         "column" => column::main(args),
         "du" => du::main(args),
+        "stat" => stat::main(args),
         "xxd" => xxd::main(args),
         "gzip" | "gunzip" | "zcat" => gz::main(name, args),
         "diff" => diff::diff_main(),

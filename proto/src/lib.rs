@@ -247,6 +247,7 @@ pub const TOOLS: &[&str] = &[
     "sleep",
     "sort",
     "split",
+    "stat",
     "sum",
     "tac",
     "tail",

@@ -60,19 +60,11 @@ pub fn parse_args(args: &[String]) -> Result<Opts, String> {
     while i < args.len() {
         let a = &args[i];
         match a.as_str() {
-            "--raw-output" => o.raw = true,
-            "--join-output" => (o.raw, o.join) = (true, true),
-            "--compact-output" => o.compact = true,
-            "--slurp" => o.slurp = true,
-            "--null-input" => o.null_input = true,
-            "--raw-input" => o.raw_input = true,
-            "--exit-status" => o.exit_status = true,
-            "--sort-keys" => o.sort_keys = true,
+            flag if set_flag(&mut o, flag) => {}
             "--tab" => o.indent = "\t".into(),
-            "--ascii-output" => o.ascii = true,
             "--args" => args_mode = Some(false),
             "--jsonargs" => args_mode = Some(true),
-            "--color-output" | "--monochrome-output" | "--unbuffered" | "--seq" => {}
+            "--unbuffered" | "--seq" => {}
             "--indent" => {
                 need(i, 1, a)?;
                 i += 1;
@@ -121,18 +113,8 @@ pub fn parse_args(args: &[String]) -> Result<Opts, String> {
             // and `'-(.x)'` are programs.
             s if s.starts_with('-') && s.as_bytes().get(1).is_some_and(u8::is_ascii_alphabetic) => {
                 for c in s[1..].chars() {
-                    match c {
-                        'r' => o.raw = true,
-                        'j' => (o.raw, o.join) = (true, true),
-                        'c' => o.compact = true,
-                        's' => o.slurp = true,
-                        'n' => o.null_input = true,
-                        'R' => o.raw_input = true,
-                        'e' => o.exit_status = true,
-                        'S' => o.sort_keys = true,
-                        'a' => o.ascii = true,
-                        'C' | 'M' => {}
-                        _ => return Err(format!("Unknown option: {s}")),
+                    if !short(c).is_some_and(|long| set_flag(&mut o, long)) {
+                        return Err(format!("Unknown option: {s}"));
                     }
                 }
             }
@@ -155,4 +137,40 @@ pub fn parse_args(args: &[String]) -> Result<Opts, String> {
         i += 1;
     }
     Ok(o)
+}
+
+/// Sets the switch a long option names; false if it names none.
+fn set_flag(o: &mut Opts, long: &str) -> bool {
+    match long {
+        "--raw-output" => o.raw = true,
+        "--join-output" => (o.raw, o.join) = (true, true),
+        "--compact-output" => o.compact = true,
+        "--slurp" => o.slurp = true,
+        "--null-input" => o.null_input = true,
+        "--raw-input" => o.raw_input = true,
+        "--exit-status" => o.exit_status = true,
+        "--sort-keys" => o.sort_keys = true,
+        "--ascii-output" => o.ascii = true,
+        "--color-output" | "--monochrome-output" => {}
+        _ => return false,
+    }
+    true
+}
+
+/// The long name of a one-letter switch (`-r`, bundled as in `-rc`).
+fn short(c: char) -> Option<&'static str> {
+    Some(match c {
+        'r' => "--raw-output",
+        'j' => "--join-output",
+        'c' => "--compact-output",
+        's' => "--slurp",
+        'n' => "--null-input",
+        'R' => "--raw-input",
+        'e' => "--exit-status",
+        'S' => "--sort-keys",
+        'a' => "--ascii-output",
+        'C' => "--color-output",
+        'M' => "--monochrome-output",
+        _ => return None,
+    })
 }

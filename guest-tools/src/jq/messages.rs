@@ -45,23 +45,23 @@ pub fn load_errors(code: &str, errs: load::Errors<&str, ()>) -> Vec<String> {
                     load::lex::Expect::Delim(d) => format!("a match for {d}"),
                     other => other.as_str().to_string(),
                 };
-                let msg = format!(
-                    "syntax error, unexpected {}, expecting {what}",
-                    unexpected(p)
-                );
-                at(code, p, &msg)
+                syntax(code, p, &what)
             })),
-            load::Error::Parse(es) => out.extend(es.into_iter().map(|(exp, p)| {
-                let msg = format!(
-                    "syntax error, unexpected {}, expecting {}",
-                    unexpected(p),
-                    exp.as_str()
-                );
-                at(code, p, &msg)
-            })),
+            load::Error::Parse(es) => {
+                out.extend(es.into_iter().map(|(exp, p)| syntax(code, p, exp.as_str())))
+            }
         }
     }
     out
+}
+
+/// `syntax error, unexpected X, expecting Y` at `part`.
+fn syntax(code: &str, part: &str, expected: &str) -> String {
+    let msg = format!(
+        "syntax error, unexpected {}, expecting {expected}",
+        unexpected(part)
+    );
+    at(code, part, &msg)
 }
 
 /// Names the program uses but nothing defines: `f/1 is not defined`, `$x is not defined`.

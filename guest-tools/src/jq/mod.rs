@@ -83,29 +83,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
             return 3;
         }
     };
-    let mut values: Vec<Val> = o.vars.iter().map(|(_, v)| v.clone()).collect();
-    values.push(Val::obj(
-        std::env::vars()
-            .map(|(k, v)| (Val::from(k), Val::from(v)))
-            .collect(),
-    ));
-    values.push(Val::obj(
-        [
-            ("positional", Val::Arr(o.positional.clone().into())),
-            (
-                "named",
-                Val::obj(
-                    o.vars
-                        .iter()
-                        .map(|(k, v)| (Val::from(k.clone()), v.clone()))
-                        .collect(),
-                ),
-            ),
-        ]
-        .into_iter()
-        .map(|(k, v)| (Val::from(k.to_string()), v))
-        .collect(),
-    ));
+    let values = global_values(&o);
 
     let (texts, open_failed) = match read_texts(&o.files) {
         Ok(t) => t,
@@ -192,6 +170,23 @@ pub fn main(args: Vec<OsString>) -> i32 {
         status = 4;
     }
     if open_failed { 2 } else { status }
+}
+
+/// The values of the program's global variables, in the order `main` names them: `--arg`
+/// and the like, then `$ENV`, then `$ARGS` (`positional` from `--args`, `named` the others).
+fn global_values(o: &args::Opts) -> Vec<Val> {
+    let obj = |pairs: Vec<(String, Val)>| {
+        Val::obj(pairs.into_iter().map(|(k, v)| (Val::from(k), v)).collect())
+    };
+    let mut values: Vec<Val> = o.vars.iter().map(|(_, v)| v.clone()).collect();
+    values.push(obj(std::env::vars()
+        .map(|(k, v)| (k, Val::from(v)))
+        .collect()));
+    values.push(obj(vec![
+        ("positional".into(), Val::Arr(o.positional.clone().into())),
+        ("named".into(), obj(o.vars.clone())),
+    ]));
+    values
 }
 
 /// Parses and compiles the program after jaq's definitions and [`PRELUDE`]; an error is
