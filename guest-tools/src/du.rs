@@ -15,7 +15,9 @@ struct Opts {
     max_depth: Option<usize>,
 }
 
-fn usage(len: u64, apparent: bool) -> u64 {
+/// Bytes a file of `len` bytes uses on ext4 (4 KiB blocks), or `len` itself if `apparent`;
+/// `stat`'s block count is the same figure.
+pub fn usage(len: u64, apparent: bool) -> u64 {
     if apparent {
         len
     } else {

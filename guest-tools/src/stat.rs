@@ -133,7 +133,7 @@ fn directive(d: char, name: &str, md: &Metadata) -> Option<String> {
     let readonly = md.permissions().readonly();
     let mode = if readonly { 0o555 } else { 0o777 };
     let ftype = if dir { 0o040000 } else { 0o100000 };
-    let blocks = md.len().div_ceil(4096) * 8;
+    let blocks = crate::du::usage(md.len(), false) / 512;
     Some(match d {
         '%' => "%".into(),
         'n' => name.into(),
@@ -142,10 +142,9 @@ fn directive(d: char, name: &str, md: &Metadata) -> Option<String> {
         'b' => blocks.to_string(),
         'B' => "512".into(),
         'o' => "4096".into(),
+        // `metadata` follows links, so a link reports what it points to, as `stat -L` does.
         'F' => if dir {
             "directory"
-        } else if md.is_symlink() {
-            "symbolic link"
         } else if md.len() == 0 {
             "regular empty file"
         } else {
@@ -156,18 +155,15 @@ fn directive(d: char, name: &str, md: &Metadata) -> Option<String> {
         'A' => uucore::fs::display_permissions(md, true),
         'f' => format!("{:x}", ftype | mode),
         'h' => if dir { "2" } else { "1" }.into(),
-        'i' | 'd' | 'u' | 'g' | 't' | 'T' => "0".into(),
-        'D' => "0".into(),
+        'i' | 'd' | 'D' | 'u' | 'g' | 't' | 'T' | 'W' => "0".into(),
         'U' => "somebody".into(),
         'G' => "somegroup".into(),
         'm' => "/".into(),
         'x' => human(md.accessed().ok()),
-        'y' => human(md.modified().ok()),
-        'z' => human(md.modified().ok()),
+        'y' | 'z' => human(md.modified().ok()),
         'w' => "-".into(),
         'X' => seconds(md.accessed().ok()).to_string(),
         'Y' | 'Z' => seconds(md.modified().ok()).to_string(),
-        'W' => "0".into(),
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@ mod print;
 use std::cell::RefCell;
 use std::ffi::OsString;
 use std::io::{Read, Write};
+use std::rc::Rc;
 
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, Vars, unwrap_valr};
@@ -30,7 +31,7 @@ struct Shared<'a> {
     lut: &'a jaq_core::Lut<Kind>,
     inputs: Inputs<'a, Val>,
     /// The file the latest input came from (`input_filename`); none before the first.
-    file: &'a RefCell<Option<String>>,
+    file: &'a RefCell<Option<Rc<str>>>,
 }
 
 impl<'a> jaq_core::data::HasLut<'a, Kind> for &'a Shared<'a> {
@@ -221,13 +222,14 @@ fn compile(code: &str, vars: &[String]) -> Result<jaq_core::Filter<Kind>, Vec<St
 /// `input_filename`: the file the latest input was read from, null before any (`-n`).
 fn input_filename<'a>(cv: jaq_core::Cv<'a, Kind>) -> jaq_core::ValXs<'a, Val> {
     let name = cv.0.data().file.borrow().clone();
-    Box::new(std::iter::once(Ok(name.map_or(Val::Null, Val::from))))
+    let v = name.map_or(Val::Null, |n| Val::from(n.to_string()));
+    Box::new(std::iter::once(Ok(v)))
 }
 
 /// Every input file's text (stdin's when there is none), and whether one could not be read,
 /// which jq reports at once and then goes on without (exit status 2 at the end).
 #[allow(clippy::type_complexity)]
-fn read_texts(files: &[String]) -> Result<(Vec<(Option<String>, Vec<u8>)>, bool), String> {
+fn read_texts(files: &[String]) -> Result<(Vec<(Option<Rc<str>>, Vec<u8>)>, bool), String> {
     let mut texts = Vec::new();
     if files.is_empty() {
         let mut b = Vec::new();
@@ -239,7 +241,7 @@ fn read_texts(files: &[String]) -> Result<(Vec<(Option<String>, Vec<u8>)>, bool)
     let mut failed = false;
     for f in files {
         match std::fs::read(f) {
-            Ok(b) => texts.push((Some(f.clone()), b)),
+            Ok(b) => texts.push((Some(f.as_str().into()), b)),
             Err(e) => {
                 let why = crate::grep::io_message(&e);
                 eprintln!("jq: error: Could not open {f}: {why}");
@@ -254,9 +256,9 @@ fn read_texts(files: &[String]) -> Result<(Vec<(Option<String>, Vec<u8>)>, bool)
 /// text and one value at a time, not every value (several times the text: the memory limit).
 /// Each value records its file in `file` for `input_filename`.
 fn parse_inputs<'t>(
-    texts: &'t [(Option<String>, Vec<u8>)],
+    texts: &'t [(Option<Rc<str>>, Vec<u8>)],
     o: &args::Opts,
-    file: &'t RefCell<Option<String>>,
+    file: &'t RefCell<Option<Rc<str>>>,
 ) -> Box<dyn Iterator<Item = Result<Val, String>> + 't> {
     if o.raw_input {
         let all: Vec<u8> = texts.iter().flat_map(|t| t.1.clone()).collect();
@@ -269,6 +271,7 @@ fn parse_inputs<'t>(
     }
     let values = texts.iter().flat_map(move |(name, t)| {
         jaq_json::read::parse_many(t).map(move |v| {
+            // A shared name, not a copy: this runs once per input value.
             *file.borrow_mut() = name.clone();
             v.map_err(|e| messages::parse_error(t, &e))
         })
