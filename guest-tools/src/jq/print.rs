@@ -3,10 +3,33 @@
 
 use super::args::Opts;
 use jaq_json::Val;
+use std::io::Write;
 
+/// A string as jq writes it: invalid UTF-8 as U+FFFD (each bad sequence once, as
+/// `from_utf8_lossy` does), control characters escaped, non-ASCII too under `-a`.
 fn write_str(out: &mut Vec<u8>, b: &[u8], ascii: bool) {
     out.push(b'"');
-    for c in String::from_utf8_lossy(b).chars() {
+    for chunk in b.utf8_chunks() {
+        write_valid(out, chunk.valid(), ascii);
+        if !chunk.invalid().is_empty() {
+            write_valid(out, "\u{fffd}", ascii);
+        }
+    }
+    out.push(b'"');
+}
+
+/// Copies runs of characters that need no escape in one go: this runs for every string jq
+/// prints, and most of them need none.
+fn write_valid(out: &mut Vec<u8>, s: &str, ascii: bool) {
+    let plain = |c: u8| c >= 0x20 && c != b'"' && c != b'\\' && c != 0x7f && !(ascii && c >= 0x80);
+    let mut rest = s;
+    while !rest.is_empty() {
+        let n = rest.bytes().position(|c| !plain(c)).unwrap_or(rest.len());
+        out.extend_from_slice(&rest.as_bytes()[..n]);
+        let Some(c) = rest[n..].chars().next() else {
+            break;
+        };
+        rest = &rest[n + c.len_utf8()..];
         match c {
             '"' => out.extend_from_slice(b"\\\""),
             '\\' => out.extend_from_slice(b"\\\\"),
@@ -15,22 +38,15 @@ fn write_str(out: &mut Vec<u8>, b: &[u8], ascii: bool) {
             '\r' => out.extend_from_slice(b"\\r"),
             '\x08' => out.extend_from_slice(b"\\b"),
             '\x0c' => out.extend_from_slice(b"\\f"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes())
-            }
-            c if ascii && !c.is_ascii() => {
+            c => {
+                // A control character, or (under `-a`) any non-ASCII one as UTF-16 units.
                 let mut units = [0u16; 2];
                 for u in c.encode_utf16(&mut units) {
                     out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
                 }
             }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
         }
     }
-    out.push(b'"');
 }
 
 fn newline(out: &mut Vec<u8>, o: &Opts, level: usize) {
@@ -46,7 +62,9 @@ pub fn write_val(out: &mut Vec<u8>, v: &Val, o: &Opts, level: usize) {
     match v {
         Val::Null => out.extend_from_slice(b"null"),
         Val::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Val::Num(n) => out.extend_from_slice(n.to_string().as_bytes()),
+        Val::Num(n) => {
+            let _ = write!(out, "{n}");
+        }
         Val::TStr(b) | Val::BStr(b) => write_str(out, b, o.ascii),
         Val::Arr(a) => {
             if a.is_empty() {
