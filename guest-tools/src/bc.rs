@@ -180,6 +180,10 @@ enum Expr {
     Neg(Box<Expr>),
     Not(Box<Expr>),
     Bin(&'static str, Box<Expr>, Box<Expr>),
+    /// A run of left-associative operators of one precedence, `a + b - c`, kept flat: `paste
+    /// -sd+ | bc` sums thousands of terms, and a tree that deep overflowed the stack when
+    /// evaluated and again when dropped.
+    Chain(Box<Expr>, Vec<(&'static str, Expr)>),
     Assign(&'static str, String, Box<Expr>),
     Incr(bool, bool, String),
     Call(String, Vec<Expr>),
@@ -238,16 +242,20 @@ impl Parser {
             let e = self.binary(level)?;
             return Ok(Expr::Not(Box::new(e)));
         }
-        let mut lhs = self.binary(level + 1)?;
+        let first = self.binary(level + 1)?;
+        let mut rest = Vec::new();
         while let Tok::Op(op) = self.peek().clone() {
             if !LEVELS[level].contains(&op) {
                 break;
             }
             self.pos += 1;
-            let rhs = self.binary(level + 1)?;
-            lhs = Expr::Bin(op, Box::new(lhs), Box::new(rhs));
+            rest.push((op, self.binary(level + 1)?));
         }
-        Ok(lhs)
+        Ok(if rest.is_empty() {
+            first
+        } else {
+            Expr::Chain(Box::new(first), rest)
+        })
     }
 
     fn power(&mut self) -> Result<Expr, String> {
@@ -365,6 +373,14 @@ impl Bc {
             Expr::Bin(op, a, b) => {
                 let (a, b) = (self.eval(a)?, self.eval(b)?);
                 self.binop(op, &a, &b)?
+            }
+            Expr::Chain(first, rest) => {
+                let mut acc = self.eval(first)?;
+                for (op, e) in rest {
+                    let b = self.eval(e)?;
+                    acc = self.binop(op, &acc, &b)?;
+                }
+                acc
             }
             Expr::Assign(op, n, rhs) => {
                 let r = self.eval(rhs)?;
