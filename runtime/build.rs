@@ -22,6 +22,7 @@ fn main() {
         guest.join("Cargo.toml"),
         guest.join("Cargo.lock"),
         guest.join("vendor"),
+        guest.join(".cargo").join("config.toml"),
         proto.join("src"),
         proto.join("Cargo.toml"),
     ] {

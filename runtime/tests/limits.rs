@@ -68,6 +68,41 @@ fn memory_limit() {
     assert_eq!(out(&s.run("echo ok")), "ok\n");
 }
 
+/// Runaway recursion in a tool ends at the stack limit (the host's wasm stack or the guest's
+/// own, whichever comes first), reported as a memory limit; deep but finite recursion, a
+/// 20,000-term sum as `paste -sd+` builds it, fits under the limit as it does natively.
+#[test]
+fn stack_limit() {
+    let snap = snapshot();
+    let mut s = session(snap.path());
+    for cmd in [
+        "awk 'function f(n) { return f(n + 1) } BEGIN { f(1) }'",
+        "jq -n 'def f: 1 + f; f'",
+        "printf '(%.0s' $(seq 100000) | bc",
+    ] {
+        let r = s.run(cmd);
+        assert_eq!(
+            r.error_kind,
+            Some(ErrorKind::MemoryLimit),
+            "{cmd}: {}",
+            err(&r)
+        );
+        assert_ne!(r.exit_code, 0, "{cmd}");
+    }
+    let sum = "$(seq 1 20000 | paste -sd+)";
+    for cmd in [
+        format!("echo $(( {sum} ))"),
+        format!("awk \"BEGIN {{ print {sum} }}\""),
+        format!("echo {sum} | bc"),
+        // jaq recurses deeper per operator than jq: about 10,000 terms fit (COMPATIBILITY.md).
+        "jq -n \"$(seq 1 5000 | paste -sd+) + 187507500\"".to_string(),
+    ] {
+        let r = s.run(&cmd);
+        assert_eq!(out(&r), "200010000\n", "{cmd}: {}", err(&r));
+    }
+    assert_eq!(out(&s.run("echo ok")), "ok\n");
+}
+
 /// jq parses its inputs one value at a time: 2 million records (27 MB of JSON text) go
 /// through a 64 MiB process limit, while slurping the same records (the control) hits it.
 #[test]

@@ -34,8 +34,16 @@ pub const MAX_MEMORY: usize = 4 << 30;
 /// exact build and engine settings again, so a stale artifact is recompiled, never trusted.
 const WASMTIME: &str = "48.0.8";
 
-/// Guest stack: deep enough for recursive shell functions, bounded so runaway recursion traps.
-const MAX_WASM_STACK: usize = 1 << 20;
+/// Guest stack: bounded so runaway recursion traps (reported as a memory limit), and as deep as
+/// a native process's 8 MiB default allows in practice: agents evaluate `paste -sd+` sums of
+/// thousands of terms in `$((...))`, awk and jq, whose parsers recurse once per operator; at
+/// 1 MiB a 20,000-term sum overflowed where bash and gawk print it.
+const MAX_WASM_STACK: usize = 8 << 20;
+
+/// Host stack for a process thread: wasm runs on it, up to `MAX_WASM_STACK`, with room above
+/// that for the host calls a guest at its deepest still makes. Address space only: a thread
+/// touches the pages it uses.
+pub const THREAD_STACK: usize = MAX_WASM_STACK + (4 << 20);
 
 /// The compiled tool module, linked and ready to instantiate.
 pub struct Runtime {
@@ -115,6 +123,8 @@ fn config() -> Config {
     cfg.epoch_interruption(true);
     cfg.cranelift_opt_level(OptLevel::Speed);
     cfg.max_wasm_stack(MAX_WASM_STACK);
+    // No async execution here, but wasmtime refuses a wasm stack larger than the async one.
+    cfg.async_stack_size(THREAD_STACK);
     // Proposals the tools do not use stay off: less attack surface, smaller artifacts.
     cfg.wasm_relaxed_simd(false);
     cfg.wasm_multi_memory(false);

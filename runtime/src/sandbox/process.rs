@@ -228,7 +228,7 @@ impl CommandCtx {
         let ctx = self.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("rcabox-pid-{pid}"))
-            .stack_size(THREAD_STACK)
+            .stack_size(super::engine::THREAD_STACK)
             .spawn(move || {
                 let status = run(&ctx, pid, spec);
                 ctx.table.lock().unwrap_or_else(|e| e.into_inner()).live -= 1;
@@ -244,9 +244,6 @@ impl CommandCtx {
         Ok(pid)
     }
 }
-
-/// Host stack for a process thread: wasm runs on it, up to wasmtime's `max_wasm_stack`.
-const THREAD_STACK: usize = 8 << 20;
 
 /// What a new process starts with.
 pub struct ProcSpec {
@@ -394,7 +391,13 @@ fn status_of(e: &wasmtime::Error, ctx: &CommandCtx) -> i32 {
     if ctx.cancel.is_set() {
         return STATUS_KILLED;
     }
-    if e.downcast_ref::<wasmtime::Trap>() == Some(&wasmtime::Trap::StackOverflow) {
+    // Runaway recursion ends in one of two traps: the host's wasm stack limit, or the guest's
+    // own stack in linear memory running below address 0 (the tools are linked stack-first,
+    // and their safe Rust makes no other out-of-bounds access). Both are the stack limit.
+    if matches!(
+        e.downcast_ref::<wasmtime::Trap>(),
+        Some(wasmtime::Trap::StackOverflow | wasmtime::Trap::MemoryOutOfBounds)
+    ) {
         ctx.soft_error(ErrorKind::MemoryLimit);
     }
     STATUS_TRAPPED
