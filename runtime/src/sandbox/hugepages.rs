@@ -8,14 +8,20 @@
 //! mapping; most distributions (and CI machines) ship THP in `madvise` mode, where a mapping
 //! has them only if asked, so the sandbox asks for the guest heap.
 //!
-//! Only memory above [`SMALL_HEAP`] is advised: the first touch of a huge page zeroes 2 MiB,
-//! which a command that never grows past a few megabytes (`true`, `cat small.json`) would pay
-//! for nothing on every start, and a pooled slot gives its pages back after every process.
+//! Only memory above [`SMALL_HEAP`] (the stack and 8 MiB of heap) is advised: the first touch
+//! of a huge page zeroes 2 MiB, which a command that never grows past a few megabytes (`true`,
+//! `cat small.json`) would pay for nothing on every start, and a pooled slot gives its pages
+//! back after every process.
 
 use wasmtime::{AsContext, Memory};
 
-/// Guest heap below this offset keeps 4 KiB pages: small commands start as fast as before.
-pub const SMALL_HEAP: usize = 8 << 20;
+/// The tools' stack, first in linear memory (linked with `-zstack-size`, see
+/// guest-tools/.cargo/config.toml); touched from the top down, and only by deep recursion.
+const GUEST_STACK: usize = 8 << 20;
+
+/// Linear memory below this offset keeps 4 KiB pages: the stack, then the first 8 MiB of data
+/// and heap, so small commands start as fast as before.
+pub const SMALL_HEAP: usize = GUEST_STACK + (8 << 20);
 
 /// Asks the kernel for huge pages behind `memory` from [`SMALL_HEAP`] up to `limit` bytes,
 /// the most the guest may grow to. Best effort: where THP is off or unsupported nothing
