@@ -179,10 +179,9 @@ enum Expr {
     Var(String),
     Neg(Box<Expr>),
     Not(Box<Expr>),
-    Bin(&'static str, Box<Expr>, Box<Expr>),
-    /// A run of left-associative operators of one precedence, `a + b - c`, kept flat: `paste
-    /// -sd+ | bc` sums thousands of terms, and a tree that deep overflowed the stack when
-    /// evaluated and again when dropped.
+    /// Binary operators applied left to right, `a + b - c` kept flat: `paste -sd+ | bc` sums
+    /// thousands of terms, and a tree that deep overflowed the stack when evaluated and again
+    /// when dropped. `^`, right-associative, is a chain of one whose right side nests.
     Chain(Box<Expr>, Vec<(&'static str, Expr)>),
     Assign(&'static str, String, Box<Expr>),
     Incr(bool, bool, String),
@@ -262,7 +261,7 @@ impl Parser {
         let base = self.unary()?;
         if self.eat("^") {
             let exp = self.power()?;
-            return Ok(Expr::Bin("^", Box::new(base), Box::new(exp)));
+            return Ok(Expr::Chain(Box::new(base), vec![("^", exp)]));
         }
         Ok(base)
     }
@@ -370,10 +369,6 @@ impl Bc {
                 }
             }
             Expr::Not(x) => Num::from_int(i64::from(self.eval(x)?.is_zero())),
-            Expr::Bin(op, a, b) => {
-                let (a, b) = (self.eval(a)?, self.eval(b)?);
-                self.binop(op, &a, &b)?
-            }
             Expr::Chain(first, rest) => {
                 let mut acc = self.eval(first)?;
                 for (op, e) in rest {

@@ -84,7 +84,9 @@ pub fn main(args: Vec<OsString>) -> i32 {
             return 3;
         }
     };
-    let values = global_values(&o);
+    // Built once: a clone is one reference count, where building them again for every input
+    // allocated a node per global (`$ENV`, `$ARGS`, each `--arg`).
+    let vars = Vars::new(global_values(&o));
 
     let (texts, open_failed) = match read_texts(&o.files) {
         Ok(t) => t,
@@ -124,7 +126,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
     // One output buffer for the run: an allocation per printed value showed in profiles.
     let mut s = Vec::new();
     for input in mains {
-        let ctx = Ctx::<Kind>::new(&shared, Vars::new(values.clone()));
+        let ctx = Ctx::<Kind>::new(&shared, vars.clone());
         let mut last: Option<bool> = None;
         status = 0;
         for r in filter.id.run((ctx, input)).map(unwrap_valr) {

@@ -42,7 +42,7 @@ fn write_valid(out: &mut Vec<u8>, s: &str, ascii: bool) {
                 // A control character, or (under `-a`) any non-ASCII one as UTF-16 units.
                 let mut units = [0u16; 2];
                 for u in c.encode_utf16(&mut units) {
-                    out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
+                    let _ = write!(out, "\\u{u:04x}");
                 }
             }
         }
