@@ -3,7 +3,7 @@
 //! through rustup; when that is impossible the build stops with a message saying what to run.
 
 use std::env;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const TARGET: &str = "wasm32-wasip1";
@@ -21,6 +21,7 @@ fn main() {
         guest.join("src"),
         guest.join("Cargo.toml"),
         guest.join("Cargo.lock"),
+        guest.join("locale-sources").join("Cargo.toml"),
         guest.join("vendor"),
         guest.join(".cargo").join("config.toml"),
         proto.join("src"),
@@ -42,13 +43,14 @@ fn main() {
 
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     ensure_target(&rustc);
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    fetch_locale_sources(&cargo, &guest);
 
     // A target directory of its own: the outer cargo holds a lock on the workspace's.
     let target_dir = env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
         .join("guest");
-    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);
     // Run from guest-tools/ so cargo reads its .cargo/config.toml (target features).
     cmd.current_dir(&guest);
@@ -101,6 +103,30 @@ fn emit_hash(module: &std::path::Path) {
         "cargo:rustc-env=RCABOX_TOOLS_SHA256={}",
         hex::encode(Sha256::digest(&bytes))
     );
+}
+
+/// Unpacks the published uutils crates that guest-tools replaces with vendored copies (see
+/// guest-tools/locale-sources/Cargo.toml). uucore's build script embeds the messages of the
+/// `uu_*` crates it finds beside itself in cargo's registry, where a patched (path) dependency
+/// never lands: on a fresh machine `ls -l` printed `ls-total` instead of `total`. Runs before
+/// the guest build, so before uucore's build script.
+fn fetch_locale_sources(cargo: &str, guest: &Path) {
+    let manifest = guest.join("locale-sources").join("Cargo.toml");
+    let ok = Command::new(cargo)
+        .args(["fetch", "--locked", "--target", TARGET, "--manifest-path"])
+        .arg(&manifest)
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !ok {
+        fail(&format!(
+            "`cargo fetch --manifest-path {}` failed: without those crates in cargo's registry \
+             ls, sort and wc print message ids instead of their messages. Check access to \
+             crates.io, then build again.",
+            manifest.display()
+        ));
+    }
 }
 
 /// Adds the wasm target through rustup when the toolchain lacks it.
