@@ -81,14 +81,25 @@ pub fn undefined(code: &str, errs: jaq_core::compile::Errors<&str, ()>) -> Vec<S
 }
 
 /// An unparsable input, as jq 1.6 reports it: `parse error: MSG at line L, column C`.
-pub fn parse_error(text: &[u8], e: &jaq_json::read::Error) -> String {
-    let before = &text[..e.offset().min(text.len())];
-    let line = 1 + before.iter().filter(|b| **b == b'\n').count();
-    let column = before.iter().rev().take_while(|b| **b != b'\n').count();
+/// `before` is the text read before the error, after `at` lines and columns of earlier text.
+pub fn parse_error(before: &[u8], e: &jaq_json::read::Error, at: (usize, usize)) -> String {
+    let (lines, column) = advance(at, before);
     format!(
-        "parse error: {} at line {line}, column {column}",
-        e.reason()
+        "parse error: {} at line {}, column {column}",
+        e.reason(),
+        lines + 1
     )
+}
+
+/// Lines and column after `text`, starting from `(lines, column)`.
+pub fn advance((lines, column): (usize, usize), text: &[u8]) -> (usize, usize) {
+    match text.iter().rposition(|b| *b == b'\n') {
+        Some(i) => (
+            lines + text.iter().filter(|b| **b == b'\n').count(),
+            text.len() - i - 1,
+        ),
+        None => (lines, column + text.len()),
+    }
 }
 
 /// What follows `jq: error (at ...)` for a runtime error, as jq 1.6 words it: `error("x")`

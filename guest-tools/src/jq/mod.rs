@@ -5,12 +5,13 @@
 //! `tostring` and string interpolation reach it too.
 
 mod args;
+mod input;
 mod messages;
 mod print;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::OsString;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::rc::Rc;
 
 use jaq_core::load::{Arena, File, Loader};
@@ -88,16 +89,10 @@ pub fn main(args: Vec<OsString>) -> i32 {
     // allocated a node per global (`$ENV`, `$ARGS`, each `--arg`).
     let vars = Vars::new(global_values(&o));
 
-    let (texts, open_failed) = match read_texts(&o.files) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{e}");
-            return 2;
-        }
-    };
     let file = RefCell::new(None);
+    let open_failed = Cell::new(false);
     let input_error = RefCell::new(None);
-    let rc = RcIter::new(parse_inputs(&texts, &o, &file));
+    let rc = RcIter::new(input::values(&o, &file, &open_failed));
     let stream: Inputs<'_, Val> = &rc;
     let shared = Shared {
         lut: &filter.lut,
@@ -174,7 +169,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         eprintln!("{e}");
         status = 4;
     }
-    if open_failed { 2 } else { status }
+    if open_failed.get() { 2 } else { status }
 }
 
 /// The values of the program's global variables, in the order `main` names them: `--arg`
@@ -228,63 +223,4 @@ fn input_filename<'a>(cv: jaq_core::Cv<'a, Kind>) -> jaq_core::ValXs<'a, Val> {
     let name = cv.0.data().file.borrow().clone();
     let v = name.map_or(Val::Null, |n| Val::from(n.to_string()));
     Box::new(std::iter::once(Ok(v)))
-}
-
-/// Every input file's text (stdin's when there is none), and whether one could not be read,
-/// which jq reports at once and then goes on without (exit status 2 at the end).
-#[allow(clippy::type_complexity)]
-fn read_texts(files: &[String]) -> Result<(Vec<(Option<Rc<str>>, Vec<u8>)>, bool), String> {
-    let mut texts = Vec::new();
-    if files.is_empty() {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .map_err(|e| format!("jq: error: Could not read <stdin>: {e}"))?;
-        texts.push((Some("<stdin>".into()), b));
-    }
-    let mut failed = false;
-    for f in files {
-        match std::fs::read(f) {
-            Ok(b) => texts.push((Some(f.as_str().into()), b)),
-            Err(e) => {
-                let why = crate::grep::io_message(&e);
-                eprintln!("jq: error: Could not open {f}: {why}");
-                failed = true;
-            }
-        }
-    }
-    Ok((texts, failed))
-}
-
-/// The inputs: values parsed as the filter asks for them, so `jq` over a large file holds its
-/// text and one value at a time, not every value (several times the text: the memory limit).
-/// Each value records its file in `file` for `input_filename`.
-fn parse_inputs<'t>(
-    texts: &'t [(Option<Rc<str>>, Vec<u8>)],
-    o: &args::Opts,
-    file: &'t RefCell<Option<Rc<str>>>,
-) -> Box<dyn Iterator<Item = Result<Val, String>> + 't> {
-    if o.raw_input {
-        let all: Vec<u8> = texts.iter().flat_map(|t| t.1.clone()).collect();
-        let s = String::from_utf8_lossy(&all).into_owned();
-        if o.slurp {
-            return Box::new(std::iter::once(Ok(Val::from(s))));
-        }
-        let lines: Vec<Val> = s.lines().map(|l| Val::from(l.to_string())).collect();
-        return Box::new(lines.into_iter().map(Ok));
-    }
-    let values = texts.iter().flat_map(move |(name, t)| {
-        jaq_json::read::parse_many(t).map(move |v| {
-            // A shared name, not a copy: this runs once per input value.
-            *file.borrow_mut() = name.clone();
-            v.map_err(|e| messages::parse_error(t, &e))
-        })
-    });
-    if !o.slurp {
-        return Box::new(values);
-    }
-    match values.collect::<Result<Vec<Val>, String>>() {
-        Ok(all) => Box::new(std::iter::once(Ok(Val::Arr(all.into())))),
-        Err(e) => Box::new(std::iter::once(Err(e))),
-    }
 }

@@ -68,6 +68,22 @@ pub fn parse_many(slice: &[u8]) -> impl Iterator<Item = Result<Val, Error>> + '_
     })
 }
 
+// rcabox: jq reads a large file a piece at a time (src/jq/input.rs) and parses each piece with
+// this, so it needs to know where a value ended.
+/// Parses the first value of `slice`: the value (or the error, with its offset in `slice`) and
+/// the bytes it and the whitespace before it took; `None` when only whitespace is left.
+pub fn parse_prefix(
+    slice: &[u8],
+    stack: &mut Vec<(Val, Val)>,
+) -> Option<(Result<Val, Error>, usize)> {
+    let offset = |rest: &[u8]| rest.as_ptr() as usize - slice.as_ptr() as usize;
+    let mut lexer = SliceLexer::new(slice);
+    let next = ws_tk(&mut lexer)?;
+    let value = parse_with(next, &mut lexer, stack);
+    let used = offset(lexer.as_slice());
+    Some((value.map_err(|e| Error(used, e)), used))
+}
+
 #[cfg(feature = "std")]
 /// Read a sequence of JSON values.
 pub fn read_many<'a>(read: impl io::BufRead + 'a) -> impl Iterator<Item = io::Result<Val>> + 'a {

@@ -1,0 +1,194 @@
+//! jq's inputs: the JSON values of each file (stdin when there is none), parsed as the filter
+//! asks for them from a buffer refilled a piece at a time. jq over a large file holds one
+//! piece of its text and one value, not the whole text: reading 100 MB into guest memory at
+//! once made the kernel zero and map every page of it (a sixth of `jq 'select(..)'` over the
+//! benchmark's input) and put files near the memory limit out of reach.
+//!
+//! Files are opened in turn, as jq 1.6 does: one that cannot be read is reported when its
+//! turn comes, and the rest are still read (exit status 2 at the end).
+
+use std::cell::{Cell, RefCell};
+use std::fs::File;
+use std::io::Read;
+use std::rc::Rc;
+
+use jaq_json::Val;
+
+use super::{args, messages};
+
+/// Bytes read at a time. A piece stays in the cache while it is parsed.
+const PIECE: usize = 256 * 1024;
+
+/// How close to the end of the buffer a parse error must be to be the buffer's end rather than
+/// the text's: a literal (`false`), a `\u` escape or a UTF-8 sequence cut short fails a few
+/// bytes before the end; anything further back is an error in the text itself.
+const LOOKAHEAD: usize = 64;
+
+/// The inputs in order, each recording its file in `file` for `input_filename`; `failed` is set
+/// when a file could not be read.
+pub fn values<'a>(
+    o: &args::Opts,
+    file: &'a RefCell<Option<Rc<str>>>,
+    failed: &'a Cell<bool>,
+) -> Box<dyn Iterator<Item = Result<Val, String>> + 'a> {
+    let names: Vec<Option<Rc<str>>> = if o.files.is_empty() {
+        vec![None]
+    } else {
+        o.files.iter().map(|f| Some(f.as_str().into())).collect()
+    };
+    if o.raw_input {
+        let all: Vec<u8> = names.iter().flat_map(|n| read_all(n, failed)).collect();
+        let s = String::from_utf8_lossy(&all).into_owned();
+        if o.slurp {
+            return Box::new(std::iter::once(Ok(Val::from(s))));
+        }
+        let lines: Vec<Val> = s.lines().map(|l| Val::from(l.to_string())).collect();
+        return Box::new(lines.into_iter().map(Ok));
+    }
+    let values = names.into_iter().flat_map(move |name| {
+        let shown: Rc<str> = name.clone().unwrap_or_else(|| "<stdin>".into());
+        Pieces::open(name.as_deref(), failed)
+            .into_iter()
+            .flatten()
+            // A shared name, not a copy: this runs once per input value.
+            .inspect(move |_| *file.borrow_mut() = Some(shown.clone()))
+    });
+    if !o.slurp {
+        return Box::new(values);
+    }
+    match values.collect::<Result<Vec<Val>, String>>() {
+        Ok(all) => Box::new(std::iter::once(Ok(Val::Arr(all.into())))),
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    }
+}
+
+/// Opens `name` (stdin when none), reporting a failure as jq does.
+fn open(name: Option<&str>, failed: &Cell<bool>) -> Option<Box<dyn Read>> {
+    let Some(name) = name else {
+        return Some(Box::new(std::io::stdin()));
+    };
+    match File::open(name) {
+        Ok(f) => Some(Box::new(f)),
+        Err(e) => {
+            report(name, &e, failed);
+            None
+        }
+    }
+}
+
+fn report(name: &str, e: &std::io::Error, failed: &Cell<bool>) {
+    let why = crate::grep::io_message(e);
+    eprintln!("jq: error: Could not open {name}: {why}");
+    failed.set(true);
+}
+
+/// The whole text of `name` (for `-R`, which splits it into lines).
+fn read_all(name: &Option<Rc<str>>, failed: &Cell<bool>) -> Vec<u8> {
+    let mut text = Vec::new();
+    if let Some(mut r) = open(name.as_deref(), failed)
+        && let Err(e) = r.read_to_end(&mut text)
+    {
+        report(name.as_deref().unwrap_or("<stdin>"), &e, failed);
+    }
+    text
+}
+
+/// The values of one file, parsed from a buffer that holds its unparsed text.
+struct Pieces {
+    read: Box<dyn Read>,
+    /// Text read and not yet parsed is `buf[pos..]`.
+    buf: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    /// Set after an error: jq stops reading there.
+    done: bool,
+    /// Lines and column before `buf[0]`, for jq's `at line L, column C`.
+    lines: usize,
+    column: usize,
+    /// Object entries being parsed, shared by every value (see jaq-json's `parse_with`).
+    stack: Vec<(Val, Val)>,
+}
+
+impl Pieces {
+    /// Opens the file and reads its first piece, so that a directory or an unreadable file is
+    /// reported as one that could not be opened.
+    fn open(name: Option<&str>, failed: &Cell<bool>) -> Option<Self> {
+        let mut p = Self {
+            read: open(name, failed)?,
+            buf: Vec::new(),
+            pos: 0,
+            eof: false,
+            done: false,
+            lines: 0,
+            column: 0,
+            stack: Vec::new(),
+        };
+        match p.refill() {
+            Ok(()) => Some(p),
+            Err(e) => {
+                report(name.unwrap_or("<stdin>"), &e, failed);
+                None
+            }
+        }
+    }
+
+    /// Drops the parsed text (counting its lines) and reads at least one more piece, or to the
+    /// end. A value longer than the buffer grows it.
+    fn refill(&mut self) -> std::io::Result<()> {
+        (self.lines, self.column) =
+            messages::advance((self.lines, self.column), &self.buf[..self.pos]);
+        self.buf.drain(..self.pos);
+        self.pos = 0;
+        let want = PIECE.max(self.buf.len());
+        self.buf.reserve(want);
+        // Into the spare capacity: no zeroing of what the read overwrites.
+        let got = (&mut self.read)
+            .take(want as u64)
+            .read_to_end(&mut self.buf)?;
+        self.eof = got < want;
+        Ok(())
+    }
+
+    /// Whether `parsed`, from the unparsed text `rest`, might change with more text: a value
+    /// (a number) or an error reaching the end of the buffer, or nothing but whitespace.
+    fn may_continue(&self, parsed: &Option<(Result<Val, jaq_json::read::Error>, usize)>) -> bool {
+        let rest = self.buf.len() - self.pos;
+        !self.eof
+            && match parsed {
+                None => true,
+                Some((Ok(_), used)) => *used >= rest,
+                Some((Err(e), _)) => e.offset() + LOOKAHEAD >= rest,
+            }
+    }
+}
+
+impl Iterator for Pieces {
+    type Item = Result<Val, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        loop {
+            let parsed = jaq_json::read::parse_prefix(&self.buf[self.pos..], &mut self.stack);
+            if self.may_continue(&parsed) {
+                if let Err(e) = self.refill() {
+                    self.done = true;
+                    return Some(Err(format!("jq: error: {}", crate::grep::io_message(&e))));
+                }
+                continue;
+            }
+            let (value, used) = parsed?;
+            let value = match value {
+                Ok(v) => Ok(v),
+                Err(e) => {
+                    self.done = true;
+                    let before = &self.buf[..(self.pos + e.offset()).min(self.buf.len())];
+                    Err(messages::parse_error(before, &e, (self.lines, self.column)))
+                }
+            };
+            self.pos += used;
+            return Some(value);
+        }
+    }
+}
