@@ -19,15 +19,39 @@ use super::{args, messages};
 /// Bytes read at a time. A piece stays in the cache while it is parsed.
 const PIECE: usize = 256 * 1024;
 
+/// Unparsed text after which the rest of the file is read at once (see `refill`).
+const LONG_VALUE: usize = 4 * PIECE;
+
 /// How close to the end of the buffer a parse error must be to be the buffer's end rather than
 /// the text's: a literal (`false`), a `\u` escape or a UTF-8 sequence cut short fails a few
 /// bytes before the end; anything further back is an error in the text itself.
 const LOOKAHEAD: usize = 64;
 
-/// The inputs in order, each recording its file in `file` for `input_filename`; `failed` is set
-/// when a file could not be read.
+/// The file being read, for `jq: error (at FILE:LINE)`: none before the first file and after
+/// the last.
+#[derive(Default)]
+pub struct Position(RefCell<Option<(Rc<str>, Pieces)>>);
+
+impl Position {
+    /// `input_line_number`: jq 1.6's line (see `Pieces::line`), 0 when no file is being read.
+    pub fn line(&self) -> usize {
+        self.0.borrow().as_ref().map_or(0, |(_, p)| p.line())
+    }
+
+    /// `FILE:LINE` as jq 1.6 prints it, or `<unknown>` when no file is being read.
+    pub fn describe(&self) -> String {
+        match &*self.0.borrow() {
+            Some((name, p)) => format!("{name}:{}", p.line()),
+            None => "<unknown>".into(),
+        }
+    }
+}
+
+/// The inputs in order. `at` follows the file being read, `file` names the latest one opened
+/// (`input_filename`), and `failed` is set when a file could not be read.
 pub fn values<'a>(
     o: &args::Opts,
+    at: &'a Position,
     file: &'a RefCell<Option<Rc<str>>>,
     failed: &'a Cell<bool>,
 ) -> Box<dyn Iterator<Item = Result<Val, String>> + 'a> {
@@ -45,20 +69,56 @@ pub fn values<'a>(
         let lines: Vec<Val> = s.lines().map(|l| Val::from(l.to_string())).collect();
         return Box::new(lines.into_iter().map(Ok));
     }
-    let values = names.into_iter().flat_map(move |name| {
-        let shown: Rc<str> = name.clone().unwrap_or_else(|| "<stdin>".into());
-        Pieces::open(name.as_deref(), failed)
-            .into_iter()
-            .flatten()
-            // A shared name, not a copy: this runs once per input value.
-            .inspect(move |_| *file.borrow_mut() = Some(shown.clone()))
-    });
+    let values = Values {
+        stdin: o.files.is_empty(),
+        names: names.into_iter(),
+        at,
+        file,
+        failed,
+    };
     if !o.slurp {
         return Box::new(values);
     }
     match values.collect::<Result<Vec<Val>, String>>() {
         Ok(all) => Box::new(std::iter::once(Ok(Val::Arr(all.into())))),
         Err(e) => Box::new(std::iter::once(Err(e))),
+    }
+}
+
+/// The values of each file in turn.
+struct Values<'a> {
+    /// Reading stdin (no files named).
+    stdin: bool,
+    names: std::vec::IntoIter<Option<Rc<str>>>,
+    at: &'a Position,
+    file: &'a RefCell<Option<Rc<str>>>,
+    failed: &'a Cell<bool>,
+}
+
+impl Iterator for Values<'_> {
+    type Item = Result<Val, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut current = self.at.0.borrow_mut();
+        loop {
+            if let Some((_, p)) = current.as_mut()
+                && let Some(v) = p.next()
+            {
+                return Some(v);
+            }
+            let Some(name) = self.names.next() else {
+                // jq 1.6 forgets a file once read to its end, but not stdin.
+                if !self.stdin {
+                    *current = None;
+                }
+                return None;
+            };
+            let shown: Rc<str> = name.clone().unwrap_or_else(|| "<stdin>".into());
+            *current = Pieces::open(name.as_deref(), self.failed).map(|p| (shown.clone(), p));
+            if current.is_some() {
+                *self.file.borrow_mut() = Some(shown);
+            }
+        }
     }
 }
 
@@ -133,12 +193,20 @@ impl Pieces {
     }
 
     /// Drops the parsed text (counting its lines) and reads at least one more piece, or to the
-    /// end. A value longer than the buffer grows it.
+    /// end. A value longer than the buffer grows it; one longer than `LONG_VALUE` gets the rest
+    /// of the file.
     fn refill(&mut self) -> std::io::Result<()> {
         (self.lines, self.column) =
             messages::advance((self.lines, self.column), &self.buf[..self.pos]);
         self.buf.drain(..self.pos);
         self.pos = 0;
+        if self.buf.len() >= LONG_VALUE {
+            // One value spans several pieces (a large document): read the rest at once rather
+            // than parse its beginning again after every doubling.
+            self.read.read_to_end(&mut self.buf)?;
+            self.eof = true;
+            return Ok(());
+        }
         let want = PIECE.max(self.buf.len());
         self.buf.reserve(want);
         // Into the spare capacity: no zeroing of what the read overwrites.
@@ -147,6 +215,14 @@ impl Pieces {
             .read_to_end(&mut self.buf)?;
         self.eof = got < want;
         Ok(())
+    }
+
+    /// jq 1.6's line for an error: the lines read through the one where the latest value
+    /// ended (jq reads a line at a time, so a value on the last, unterminated line does not
+    /// count it).
+    fn line(&self) -> usize {
+        let (lines, _) = messages::advance((self.lines, self.column), &self.buf[..self.pos]);
+        lines + usize::from(self.buf[self.pos..].contains(&b'\n'))
     }
 
     /// Whether `parsed`, from the unparsed text `rest`, might change with more text: a value

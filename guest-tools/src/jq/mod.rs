@@ -33,6 +33,8 @@ struct Shared<'a> {
     inputs: Inputs<'a, Val>,
     /// The file the latest input came from (`input_filename`); none before the first.
     file: &'a RefCell<Option<Rc<str>>>,
+    /// Where the inputs are (`input_line_number`).
+    at: &'a input::Position,
 }
 
 impl<'a> jaq_core::data::HasLut<'a, Kind> for &'a Shared<'a> {
@@ -92,12 +94,14 @@ pub fn main(args: Vec<OsString>) -> i32 {
     let file = RefCell::new(None);
     let open_failed = Cell::new(false);
     let input_error = RefCell::new(None);
-    let rc = RcIter::new(input::values(&o, &file, &open_failed));
+    let position = input::Position::default();
+    let rc = RcIter::new(input::values(&o, &position, &file, &open_failed));
     let stream: Inputs<'_, Val> = &rc;
     let shared = Shared {
         lut: &filter.lut,
         inputs: stream,
         file: &file,
+        at: &position,
     };
     let mains: Box<dyn Iterator<Item = Val>> = if o.null_input {
         Box::new(std::iter::once(Val::Null))
@@ -142,12 +146,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
                 }
                 Err(e) => {
                     let _ = out.flush();
-                    // jq names no input position when it reads none (`-n`).
-                    let at = if o.null_input {
-                        "<unknown>"
-                    } else {
-                        "<stdin>:0"
-                    };
+                    let at = position.describe();
                     eprintln!("jq: error (at {at}){}", messages::error_text(e));
                     // An uncaught error ends this input's outputs, as in jq (and a filter
                     // that keeps failing, such as `fromjson` on bad text, cannot spin).
@@ -198,11 +197,14 @@ fn compile(code: &str, vars: &[String]) -> Result<jaq_core::Filter<Kind>, Vec<St
         .chain(jaq_json::defs())
         .chain(prelude);
     let natives = jaq_std::input::funs::<Kind>().into_vec().into_iter();
-    let natives = natives.chain([(
-        "input_filename",
-        Box::default(),
-        input_filename as jaq_core::RunPtr<Kind>,
-    )]);
+    let natives = natives.chain([
+        (
+            "input_filename",
+            Box::default(),
+            input_filename as jaq_core::RunPtr<Kind>,
+        ),
+        ("input_line_number", Box::default(), input_line_number),
+    ]);
     let funs = jaq_core::funs::<Kind>()
         .chain(jaq_std::funs())
         .chain(jaq_json::funs())
@@ -216,6 +218,12 @@ fn compile(code: &str, vars: &[String]) -> Result<jaq_core::Filter<Kind>, Vec<St
         .with_global_vars(vars.iter().map(|s| s.as_str()))
         .compile(modules)
         .map_err(|errs| messages::undefined(code, errs))
+}
+
+/// `input_line_number`: the lines read of the current input file, as jq 1.6 counts them.
+fn input_line_number<'a>(cv: jaq_core::Cv<'a, Kind>) -> jaq_core::ValXs<'a, Val> {
+    let line = isize::try_from(cv.0.data().at.line()).unwrap_or(isize::MAX);
+    Box::new(std::iter::once(Ok(Val::from(line))))
 }
 
 /// `input_filename`: the file the latest input was read from, null before any (`-n`).

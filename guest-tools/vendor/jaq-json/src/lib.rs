@@ -93,8 +93,8 @@ enum Type {
     Str,
     /// `0 | sort` or `0 | implode` or `[] | .[0:] = 0`
     Arr,
-    /// `0 | .[]` or `0 | .[0]` or `0 | keys` (array or object)
-    Iter,
+    // rcabox: `Iter` (`0 | .[]`, `0 | .[0]`) is gone: those errors are jq's words now, see
+    // `index_error` and `iterate_error`.
     /// `{}[0:1]` (string or array)
     Range,
 }
@@ -107,10 +107,47 @@ impl Type {
             Self::Num => "number",
             Self::Str => "string",
             Self::Arr => "array",
-            Self::Iter => "iterable (array or object)",
             Self::Range => "rangeable (array or string)",
         }
     }
+}
+
+// rcabox: jq 1.6's words for the two errors agents meet most, indexing and iterating the wrong
+// kind of value (`.items[].name` on a string, `.[]` on a number); jaq's own read `cannot index
+// 1 with "a"` and `cannot use 1 as iterable (array or object)`.
+
+/// jq's name for the kind of `v`.
+fn kind(v: &Val) -> &'static str {
+    match v {
+        Val::Null => "null",
+        Val::Bool(_) => "boolean",
+        Val::Num(_) => "number",
+        Val::BStr(_) | Val::TStr(_) => "string",
+        Val::Arr(_) => "array",
+        Val::Obj(_) => "object",
+    }
+}
+
+/// `Cannot index number with string "a"`, `Cannot index object with number`.
+fn index_error(v: &Val, index: &Val) -> Error {
+    let with = match index {
+        Val::BStr(b) | Val::TStr(b) => alloc::format!("string \"{}\"", String::from_utf8_lossy(b)),
+        i => kind(i).into(),
+    };
+    Error::str(alloc::format!("Cannot index {} with {with}", kind(v)))
+}
+
+/// `Cannot iterate over number (1)`: the value as jq 1.6 shows it, its first 11 bytes and
+/// `...` when longer than 14.
+fn iterate_error(v: &Val) -> Error {
+    let text = alloc::format!("{v}");
+    let shown = if text.len() > 14 {
+        let cut = String::from_utf8_lossy(&text.as_bytes()[..11]);
+        alloc::format!("{cut}...")
+    } else {
+        text
+    };
+    Error::str(alloc::format!("Cannot iterate over {} ({shown})", kind(v)))
 }
 
 /// Order-preserving map
@@ -144,7 +181,7 @@ impl jaq_core::ValT for Val {
         match self {
             Self::Arr(a) => Box::new(rc_unwrap_or_clone(a).into_iter().enumerate().map(arr_idx)),
             Self::Obj(o) => Box::new(rc_unwrap_or_clone(o).into_iter().map(Ok)),
-            _ => box_once(Err(Error::typ(self, Type::Iter.as_str()))),
+            _ => box_once(Err(iterate_error(&self))),
         }
     }
 
@@ -152,7 +189,7 @@ impl jaq_core::ValT for Val {
         match self {
             Self::Arr(a) => Box::new(rc_unwrap_or_clone(a).into_iter().map(Ok)),
             Self::Obj(o) => Box::new(rc_unwrap_or_clone(o).into_iter().map(|(_k, v)| Ok(v))),
-            _ => box_once(Err(Error::typ(self, Type::Iter.as_str()))),
+            _ => box_once(Err(iterate_error(&self))),
         }
     }
 
@@ -191,7 +228,7 @@ impl jaq_core::ValT for Val {
                 let iter = iter.filter_map(|(k, v)| f(v).next().map(|v| Ok((k, v?))));
                 Ok(Self::obj(iter.collect::<Result<_, Exn<_>>>()?))
             }
-            v => opt.fail(v, |v| Exn::from(Error::typ(v, Type::Iter.as_str()))),
+            v => opt.fail(v, |v| Exn::from(iterate_error(&v))),
         }
     }
 
@@ -228,7 +265,7 @@ impl jaq_core::ValT for Val {
                 }
             }
             Val::Obj(_) if !matches!(index, Val::TStr(_) | Val::BStr(_)) => {
-                opt.fail(self, |v| Exn::from(Error::index(v, index.clone())))
+                opt.fail(self, |v| Exn::from(index_error(&v, index)))
             }
             Val::Obj(ref mut o) => {
                 use indexmap::map::Entry::{Occupied, Vacant};
@@ -277,7 +314,7 @@ impl jaq_core::ValT for Val {
                 }
                 Ok(self)
             }
-            _ => opt.fail(self, |v| Exn::from(Error::typ(v, Type::Iter.as_str()))),
+            _ => opt.fail(self, |v| Exn::from(index_error(&v, index))),
         }
     }
 
@@ -541,7 +578,7 @@ impl Val {
                 let end = o.get(&Val::utf8_str("end"));
                 return v.range(start..end).map(Some);
             }
-            (s, _) => return Err(Error::index(s, index.clone())),
+            (s, _) => return Err(index_error(&s, index)),
         })
     }
 }
