@@ -4,7 +4,6 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::fd::FromRawFd;
 
 use crate::sys;
 
@@ -50,12 +49,6 @@ impl Read for ChildEnd {
     }
 }
 
-/// Owns descriptor `fd` as a file (closed on drop).
-fn own(fd: u32) -> File {
-    // SAFETY: `fd` was just created by the host for this process and nothing else owns it.
-    unsafe { File::from_raw_fd(fd as i32) }
-}
-
 /// Starts `sh -c cmd` on one end of a new pipe and returns the other: the child reads the
 /// pipe as its stdin when `child_reads`, else writes its stdout into it.
 fn start_piped(cmd: &str, child_reads: bool) -> std::io::Result<ChildEnd> {
@@ -71,7 +64,7 @@ fn start_piped(cmd: &str, child_reads: bool) -> std::io::Result<ChildEnd> {
     sys::close(theirs);
     match started {
         Ok(pid) => Ok(ChildEnd {
-            end: Some(own(ours)),
+            end: Some(sys::own(ours)),
             pid,
         }),
         Err(e) => {

@@ -1,11 +1,23 @@
 //! `sort`: uutils sort, plus `-c`/`-C`, whose uutils implementation reads on a helper thread
 //! (wasip1 has none). The check sorts a copy with the same options through uutils and compares:
-//! the same comparison, so the same verdict.
+//! the same comparison, so the same verdict. A large sort runs in two processes: this module
+//! starts the second (see the vendored uu_sort's helper.rs).
 
 use std::ffi::OsString;
+use std::os::wasi::ffi::OsStrExt;
+
+use crate::sys;
+
+/// The start state that makes a sort process the helper of another. A shell passes a
+/// subshell's variables as start state, never these bytes.
+const HELPER_STATE: &[u8] = b"\0rcabox sort helper";
 
 /// Entry point for `sort`.
 pub fn main(args: Vec<OsString>) -> i32 {
+    if sys::start_state() == HELPER_STATE {
+        uu_sort::helper::become_helper();
+    }
+    uu_sort::helper::set_start(start_helper);
     let is_check = |a: &OsString| {
         let s = a.to_string_lossy();
         s == "--check"
@@ -105,6 +117,38 @@ fn check(args: Vec<OsString>, quiet: bool) -> i32 {
                 );
             }
             1
+        }
+    }
+}
+
+/// Starts `sort ARGS` as a helper, reading a pipe from us and writing a pipe to us.
+fn start_helper(args: &[OsString]) -> Option<uu_sort::helper::Helper> {
+    let (in_r, in_w) = sys::pipe().ok()?;
+    let Ok((out_r, out_w)) = sys::pipe() else {
+        sys::close(in_r);
+        sys::close(in_w);
+        return None;
+    };
+    let mut argv: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
+    if let Some(first) = argv.first_mut() {
+        *first = b"sort".to_vec();
+    }
+    let fds = vec![(0, in_r), (1, out_w), (2, 2)];
+    let started = sys::spawn(&sys::request(argv, fds, HELPER_STATE.to_vec(), 0));
+    // The child has its own copies. With ours open, the child would never see the end of its
+    // input and we would never see the end of its output.
+    sys::close(in_r);
+    sys::close(out_w);
+    match started {
+        Ok(pid) => Some(uu_sort::helper::Helper {
+            stdin: Box::new(sys::own(in_w)),
+            stdout: Box::new(sys::own(out_r)),
+            wait: Box::new(move || sys::wait(pid)),
+        }),
+        Err(_) => {
+            sys::close(in_w);
+            sys::close(out_r);
+            None
         }
     }
 }

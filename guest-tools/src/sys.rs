@@ -189,8 +189,19 @@ pub fn start_tool(
     }
     let mut args: Vec<Vec<u8>> = argv.iter().map(|a| a.clone().into_bytes()).collect();
     args[0] = name.into_bytes();
-    let req = SpawnRequest {
-        argv: args,
+    spawn(&request(args, fds, Vec::new(), timeout_ns)).map_err(Some)
+}
+
+/// A request to start `argv` in this process's environment and working directory, with
+/// descriptors `fds` and start state `state`.
+pub fn request(
+    argv: Vec<Vec<u8>>,
+    fds: Vec<(u32, u32)>,
+    state: Vec<u8>,
+    timeout_ns: u64,
+) -> SpawnRequest {
+    SpawnRequest {
+        argv,
         env: std::env::vars()
             .map(|(k, v)| format!("{k}={v}").into_bytes())
             .collect(),
@@ -199,8 +210,13 @@ pub fn start_tool(
             .unwrap_or_else(|_| "/".into())
             .into_bytes(),
         fds,
-        state: Vec::new(),
+        state,
         timeout_ns,
-    };
-    spawn(&req).map_err(Some)
+    }
+}
+
+/// Owns descriptor `fd` as a file (closed on drop).
+pub fn own(fd: u32) -> File {
+    // SAFETY: `fd` was just created by the host for this process and nothing else owns it.
+    unsafe { File::from_raw_fd(fd as i32) }
 }

@@ -259,7 +259,8 @@ fn merge_without_limit<M: MergeInput + 'static, F: Iterator<Item = UResult<M>>>(
         Pump {
             serve: Box::new(move || {
                 while let Ok((file_idx, chunk)) = request_receiver.try_recv() {
-                    if let Err(e) = read_into(&mut reader_files, file_idx, chunk, settings, separator)
+                    if let Err(e) =
+                        read_into(&mut reader_files, file_idx, chunk, settings, separator)
                     {
                         // As when the reader thread returns: every file's sender goes.
                         reader_files.clear();

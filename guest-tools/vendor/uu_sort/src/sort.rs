@@ -16,6 +16,8 @@ mod chunks;
 mod custom_str_cmp;
 mod diagnostics;
 mod ext_sort;
+// rcabox: a large sort in two processes (see helper.rs).
+pub mod helper;
 mod merge;
 mod numeric_str_cmp;
 mod tmp_dir;
@@ -310,6 +312,9 @@ pub struct GlobalSettings {
     merge_batch_size: usize,
     numeric_locale: NumericLocaleSettings,
     precomputed: Precomputed,
+    /// rcabox: the arguments a helper process gets, when a large input may be sorted in two
+    /// processes (see helper.rs).
+    helper_args: Option<Vec<OsString>>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -505,6 +510,7 @@ impl Default for GlobalSettings {
             merge_batch_size: default_merge_batch_size(),
             numeric_locale: NumericLocaleSettings::default(),
             precomputed: Precomputed::default(),
+            helper_args: None,
         }
     }
 }
@@ -2172,6 +2178,8 @@ pub fn uumain(args: impl uucore::Args) -> UResult<()> {
     // synthesized.
     let args: Vec<OsString> = args.collect();
     let key_args = uucore::diagnostics::capture(&args);
+    // rcabox: a helper gets the command line as typed (see helper.rs).
+    let typed_args = args.clone();
 
     // GNU `sort` supports `-t=` to set the field separator to `=`.
     // Clap strips the first `=` after a short option (see
@@ -2508,11 +2516,28 @@ pub fn uumain(args: impl uucore::Args) -> UResult<()> {
         });
     }
 
+    // rcabox: a helper sorts its standard input to its standard output (see helper.rs); a
+    // sort that may start one keeps its command line for it. `--parallel=1` asks for one
+    // process, and random orders would differ between two (each process draws its own salt).
+    if helper::is_helper() {
+        files = vec![OsString::from(STDIN_FILE)];
+        settings.debug = false;
+    } else if helper::can_start()
+        && settings.salt.is_none()
+        && matches.get_one::<u64>(options::PARALLEL) != Some(&1)
+    {
+        settings.helper_args = Some(typed_args);
+    }
+
     if !(settings.merge || settings.check) {
         check_inputs(&files)?;
     }
 
-    let output = Output::new(matches.get_one::<OsString>(options::OUTPUT))?;
+    let output = Output::new(if helper::is_helper() {
+        None
+    } else {
+        matches.get_one::<OsString>(options::OUTPUT)
+    })?;
 
     if settings.debug {
         let global_flags = GlobalOptionFlags::from_matches(&matches);
@@ -2803,7 +2828,8 @@ fn exec(
     }
 }
 
-fn sort_by<'a>(unsorted: &mut Vec<Line<'a>>, settings: &GlobalSettings, line_data: &LineData<'a>) {
+// rcabox: a slice, so that helper.rs can sort half of a chunk's lines.
+fn sort_by<'a>(unsorted: &mut [Line<'a>], settings: &GlobalSettings, line_data: &LineData<'a>) {
     let cmp = |a: &Line<'a>, b: &Line<'a>| compare_by(a, b, settings, line_data, line_data);
     // WASI does not support threads, so use non-parallel sort to avoid
     // rayon's thread pool which triggers an unreachable trap.

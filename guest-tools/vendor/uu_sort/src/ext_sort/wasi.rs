@@ -36,6 +36,16 @@ pub fn ext_sort(
     if input.is_empty() {
         return Ok(());
     }
+    // rcabox: a large input is sorted in two processes where one can be started (helper.rs).
+    let (input, output) = match &settings.helper_args {
+        Some(args) if input.len() >= crate::helper::TWO_PROCESS_MIN => {
+            match crate::helper::sort_in_two(input, args, settings, output) {
+                Ok(done) => return done,
+                Err(back) => back,
+            }
+        }
+        _ => (input, output),
+    };
     let mut chunk = Chunk::try_new(input, |buffer| {
         Ok::<_, Box<dyn uucore::error::UError>>(chunks::parse_into_chunk(
             buffer, separator, settings,
@@ -44,6 +54,10 @@ pub fn ext_sort(
     chunk.with_dependent_mut(|_, contents| {
         sort_by(&mut contents.lines, settings, &contents.line_data);
     });
+    // rcabox: a helper answers with the order of its lines, not their text (helper.rs).
+    if crate::helper::is_helper() {
+        return crate::helper::write_order(chunk.lines(), chunk.line_data(), settings);
+    }
     if settings.unique {
         print_sorted(
             chunk.lines().iter().dedup_by(|a, b| {
