@@ -153,6 +153,14 @@ fn read_all(name: &Option<Rc<str>>, failed: &Cell<bool>) -> Vec<u8> {
     text
 }
 
+/// Lines and column before `upto` in a [`Pieces`] buffer.
+#[derive(Clone, Copy, Default)]
+struct Counted {
+    upto: usize,
+    lines: usize,
+    column: usize,
+}
+
 /// The values of one file, parsed from a buffer that holds its unparsed text.
 struct Pieces {
     read: Box<dyn Read>,
@@ -162,9 +170,10 @@ struct Pieces {
     eof: bool,
     /// Set after an error: jq stops reading there.
     done: bool,
-    /// Lines and column before `buf[0]`, for jq's `at line L, column C`.
-    lines: usize,
-    column: usize,
+    /// Lines and column counted, for jq's `at line L, column C` and `(at FILE:LINE)`: each
+    /// byte once, when an error or `input_line_number` asks or `refill` drops parsed text (a
+    /// count from `buf[0]` at every ask made an error on every input quadratic).
+    counted: Cell<Counted>,
     /// Object entries being parsed, shared by every value (see jaq-json's `parse_with`).
     stack: Vec<(Val, Val)>,
 }
@@ -179,8 +188,7 @@ impl Pieces {
             pos: 0,
             eof: false,
             done: false,
-            lines: 0,
-            column: 0,
+            counted: Cell::default(),
             stack: Vec::new(),
         };
         match p.refill() {
@@ -196,8 +204,12 @@ impl Pieces {
     /// end. A value longer than the buffer grows it; one longer than `LONG_VALUE` gets the rest
     /// of the file.
     fn refill(&mut self) -> std::io::Result<()> {
-        (self.lines, self.column) =
-            messages::advance((self.lines, self.column), &self.buf[..self.pos]);
+        let (lines, column) = self.count_to(self.pos);
+        self.counted.set(Counted {
+            upto: 0,
+            lines,
+            column,
+        });
         self.buf.drain(..self.pos);
         self.pos = 0;
         if self.buf.len() >= LONG_VALUE {
@@ -221,8 +233,20 @@ impl Pieces {
     /// ended (jq reads a line at a time, so a value on the last, unterminated line does not
     /// count it).
     fn line(&self) -> usize {
-        let (lines, _) = messages::advance((self.lines, self.column), &self.buf[..self.pos]);
+        let (lines, _) = self.count_to(self.pos);
         lines + usize::from(self.buf[self.pos..].contains(&b'\n'))
+    }
+
+    /// Lines and column before `buf[end]`; `end` never goes back within a buffer.
+    fn count_to(&self, end: usize) -> (usize, usize) {
+        let c = self.counted.get();
+        let (lines, column) = messages::advance((c.lines, c.column), &self.buf[c.upto..end]);
+        self.counted.set(Counted {
+            upto: end,
+            lines,
+            column,
+        });
+        (lines, column)
     }
 
     /// Whether `parsed`, from the unparsed text `rest`, might change with more text: a value
@@ -259,8 +283,9 @@ impl Iterator for Pieces {
                 Ok(v) => Ok(v),
                 Err(e) => {
                     self.done = true;
-                    let before = &self.buf[..(self.pos + e.offset()).min(self.buf.len())];
-                    Err(messages::parse_error(before, &e, (self.lines, self.column)))
+                    let at = self.count_to(self.pos);
+                    let before = &self.buf[self.pos..(self.pos + e.offset()).min(self.buf.len())];
+                    Err(messages::parse_error(before, &e, at))
                 }
             };
             self.pos += used;

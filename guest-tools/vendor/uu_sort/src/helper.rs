@@ -20,7 +20,7 @@ use std::ffi::OsString;
 use std::io::{Read, Write};
 
 use itertools::Itertools;
-use memchr::{memchr, memchr_iter};
+use memchr::memchr;
 use uucore::error::UResult;
 
 use crate::chunks::{self, Chunk, LineData};
@@ -95,11 +95,12 @@ pub fn sort_in_two(
     drop(helper.stdin);
 
     // Every line is parsed here, as in one process; the helper's half is the lines from
-    // `first`, which it numbers from 0.
-    let first = memchr_iter(separator, &input[..split]).count();
+    // `first` (the first starting at `split`), which it numbers from 0.
     let mut chunk = Chunk::new(input, |buffer| {
         chunks::parse_into_chunk(buffer, separator, settings)
     });
+    let second = chunk.borrow_owner()[split..].as_ptr();
+    let first = chunk.lines().partition_point(|l| l.line.as_ptr() < second);
     chunk.with_dependent_mut(|_, c| sort_by(&mut c.lines[..first], settings, &c.line_data));
 
     let mut answer = Vec::new();
