@@ -35,6 +35,8 @@ fn main() {
 
     // An escape hatch for packagers who build the guest separately.
     if let Ok(prebuilt) = env::var("RCABOX_GUEST_WASM") {
+        // A rebuilt guest must be copied again, whether or not its sources changed since.
+        println!("cargo:rerun-if-changed={prebuilt}");
         std::fs::copy(&prebuilt, &out)
             .unwrap_or_else(|e| fail(&format!("cannot copy RCABOX_GUEST_WASM={prebuilt}: {e}")));
         emit_hash(&out);

@@ -8,14 +8,25 @@ use std::os::wasi::ffi::OsStrExt;
 
 use crate::sys;
 
-/// The start state that makes a sort process the helper of another. A shell passes a
-/// subshell's variables as start state, never these bytes.
+/// The start state that makes a sort process the helper of another, reading a pipe; followed
+/// by `@` and a decimal offset, reading its part of a shared file (see the vendored uu_sort's
+/// helper.rs). A shell passes a subshell's variables as start state, never these bytes.
 const HELPER_STATE: &[u8] = b"\0rcabox sort helper";
+
+/// The part a helper's start state names; `None` when this process is not a helper.
+fn helper_part(state: &[u8]) -> Option<uu_sort::helper::Part> {
+    let rest = state.strip_prefix(HELPER_STATE)?;
+    if rest.is_empty() {
+        return Some(uu_sort::helper::Part::Piped);
+    }
+    let from = std::str::from_utf8(rest.strip_prefix(b"@")?).ok()?;
+    from.parse().ok().map(uu_sort::helper::Part::FileFrom)
+}
 
 /// Entry point for `sort`.
 pub fn main(args: Vec<OsString>) -> i32 {
-    if sys::start_state() == HELPER_STATE {
-        uu_sort::helper::become_helper();
+    if let Some(part) = helper_part(&sys::start_state()) {
+        uu_sort::helper::become_helper(part);
     }
     uu_sort::helper::set_start(start_helper);
     let is_check = |a: &OsString| {
@@ -121,32 +132,52 @@ fn check(args: Vec<OsString>, quiet: bool) -> i32 {
     }
 }
 
-/// Starts `sort ARGS` as a helper, reading a pipe from us and writing a pipe to us.
-fn start_helper(args: &[OsString]) -> Option<uu_sort::helper::Helper> {
-    let (in_r, in_w) = sys::pipe().ok()?;
-    let Ok((out_r, out_w)) = sys::pipe() else {
-        sys::close(in_r);
-        sys::close(in_w);
-        return None;
+/// Starts `sort ARGS` as a helper reading `part`: from a pipe from us, or from `file`. Its
+/// answer comes through a pipe to us.
+fn start_helper(
+    args: &[OsString],
+    part: uu_sort::helper::Part,
+    file: Option<u32>,
+) -> Option<uu_sort::helper::Helper> {
+    use uu_sort::helper::Part;
+    let (out_r, out_w) = sys::pipe().ok()?;
+    let (input, ours, state) = match (part, file) {
+        (Part::FileFrom(from), Some(fd)) => {
+            let mut state = HELPER_STATE.to_vec();
+            state.extend(format!("@{from}").bytes());
+            (fd, None, state)
+        }
+        _ => match sys::pipe() {
+            Ok((in_r, in_w)) => (in_r, Some(in_w), HELPER_STATE.to_vec()),
+            Err(_) => {
+                sys::close(out_r);
+                sys::close(out_w);
+                return None;
+            }
+        },
     };
     let mut argv: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
     if let Some(first) = argv.first_mut() {
         *first = b"sort".to_vec();
     }
-    let fds = vec![(0, in_r), (1, out_w), (2, 2)];
-    let started = sys::spawn(&sys::request(argv, fds, HELPER_STATE.to_vec(), 0));
-    // The child has its own copies. With ours open, the child would never see the end of its
-    // input and we would never see the end of its output.
-    sys::close(in_r);
+    let fds = vec![(0, input), (1, out_w), (2, 2)];
+    let started = sys::spawn(&sys::request(argv, fds, state, 0));
+    // The child has its own copies. With ours open, the child would never see the end of a
+    // piped input and we would never see the end of its output. A shared file stays ours.
+    if ours.is_some() {
+        sys::close(input);
+    }
     sys::close(out_w);
     match started {
         Ok(pid) => Some(uu_sort::helper::Helper {
-            stdin: Box::new(sys::own(in_w)),
+            stdin: ours.map(|w| Box::new(sys::own(w)) as Box<dyn std::io::Write>),
             stdout: Box::new(sys::own(out_r)),
             wait: Box::new(move || sys::wait(pid)),
         }),
         Err(_) => {
-            sys::close(in_w);
+            if let Some(w) = ours {
+                sys::close(w);
+            }
             sys::close(out_r);
             None
         }

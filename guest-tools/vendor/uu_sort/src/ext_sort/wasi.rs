@@ -24,14 +24,18 @@ pub fn ext_sort(
     output: Output,
     _tmp_dir: &mut TmpDirWrapper,
 ) -> UResult<()> {
-    let separator = settings.line_ending.into();
     // Read all input into memory at once. Unlike the threaded path which uses
     // chunked buffered reads, WASI has no threads so we accept the memory cost.
     // Note: there is no size limit here — WASI targets are expected to handle
     // moderately sized inputs; very large files may cause OOM.
     let mut input = Vec::new();
-    for file in files {
-        file?.read_to_end(&mut input)?;
+    // rcabox: a helper reads its part of its standard input (helper.rs).
+    if crate::helper::is_helper() {
+        input = crate::helper::read_part(settings.line_ending.into())?;
+    } else {
+        for file in files {
+            file?.read_to_end(&mut input)?;
+        }
     }
     if input.is_empty() {
         return Ok(());
@@ -46,6 +50,12 @@ pub fn ext_sort(
         }
         _ => (input, output),
     };
+    sort_in_memory(input, settings, output)
+}
+
+/// rcabox: sorts and prints `input` in this process (split from `ext_sort` for helper.rs).
+pub fn sort_in_memory(input: Vec<u8>, settings: &GlobalSettings, output: Output) -> UResult<()> {
+    let separator = settings.line_ending.into();
     let mut chunk = Chunk::try_new(input, |buffer| {
         Ok::<_, Box<dyn uucore::error::UError>>(chunks::parse_into_chunk(
             buffer, separator, settings,
