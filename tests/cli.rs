@@ -1,24 +1,20 @@
 //! `rcabox exec` as external checks use it: streams, exit status, `--json` fields, errors.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 fn rcabox() -> Command {
     Command::new(env!("CARGO_BIN_EXE_rcabox"))
 }
 
-fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
-}
-
-/// A snapshot made by the shared generator, as the check does.
+/// A snapshot made by the compatibility corpora's generator (tests/compat/make_snapshot.py).
 fn compat_snapshot() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let st = Command::new("python3")
-        .arg(shared().join("compat/make_snapshot.py"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/compat/make_snapshot.py"))
         .arg(dir.path().join("s"))
         .status()
-        .expect("python3 runs ../shared/compat/make_snapshot.py");
+        .expect("python3 runs tests/compat/make_snapshot.py");
     assert!(st.success());
     dir
 }

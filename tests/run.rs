@@ -26,9 +26,12 @@ fn scores(dir: &Path) -> serde_json::Value {
     let text = std::fs::read_to_string(dir.join("results.json")).expect("results.json");
     let mut v: serde_json::Value = serde_json::from_str(&text).expect("json");
     for t in v["raw_results"].as_array_mut().expect("raw") {
-        t.as_object_mut().expect("trial").remove("wall_ms");
+        t["rcabox"]
+            .as_object_mut()
+            .expect("trial")
+            .remove("wall_ms");
     }
-    for inc in v["statistics"]["per_incident"]
+    for inc in v["rcabox"]["per_incident"]
         .as_object_mut()
         .expect("per incident")
         .values_mut()
@@ -38,11 +41,81 @@ fn scores(dir: &Path) -> serde_json::Value {
             .expect("metrics")
             .remove("wall_s");
     }
-    v["statistics"]["overall"]
+    v["rcabox"]["overall"]
         .as_object_mut()
         .expect("overall")
         .remove("wall_s");
     v
+}
+
+/// `a` and `b` hold the same JSON numbers (to 1e-12), nulls and keys, recursively.
+fn same_numbers(a: &serde_json::Value, b: &serde_json::Value, at: &str) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let (kx, ky): (Vec<_>, Vec<_>) = (x.keys().collect(), y.keys().collect());
+            assert_eq!(kx, ky, "keys at {at}");
+            for (k, v) in x {
+                same_numbers(v, &y[k], &format!("{at}.{k}"));
+            }
+        }
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().expect("f64"), y.as_f64().expect("f64"));
+            assert!((x - y).abs() < 1e-12, "{at}: {x} != {y}");
+        }
+        _ => assert_eq!(a, b, "{at}"),
+    }
+}
+
+/// ITBench-Evaluations' aggregator, reading `results.json` with its own field accesses
+/// (tests/itbench_eval/aggregate.py), gets exactly the `statistics` rcabox wrote, and those
+/// agree with rcabox's own per-question precision and recall.
+fn itbench_reads_the_same_numbers(path: &Path, results: &serde_json::Value) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/itbench_eval/aggregate.py");
+    let o = Command::new("python3")
+        .arg(script)
+        .arg(path)
+        .output()
+        .expect("python3 runs the aggregator");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let theirs: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    same_numbers(&theirs, &results["statistics"], "statistics");
+    for (q, inc) in results["rcabox"]["per_incident"]
+        .as_object()
+        .expect("per incident")
+    {
+        let it = &results["statistics"]["per_incident"][q];
+        for (ours, their) in [
+            ("precision", "root_cause_entity_precision"),
+            ("recall", "root_cause_entity_recall"),
+            ("f1", "root_cause_entity_f1"),
+            ("precision@3", "root_cause_entity_k_precision"),
+            ("recall@3", "root_cause_entity_k_recall"),
+        ] {
+            same_numbers(
+                &inc["metrics"][ours]["mean"],
+                &it[their]["mean"],
+                &format!("{q} {ours}"),
+            );
+            assert_eq!(inc["metrics"][ours]["n"], it[their]["n"]);
+        }
+    }
+    let first = &results["raw_results"][0];
+    for field in [
+        "gt_entities",
+        "predicted_entities",
+        "calculation_precision",
+        "justification",
+    ] {
+        assert!(
+            !first["scores"]["root_cause_entity"][field].is_null(),
+            "{field}: {first}"
+        );
+    }
+    for k in 1..=5 {
+        assert!(first["scores"][format!("root_cause_entity_k@{k}")]["calculation_f1"].is_number());
+    }
+    assert_eq!(results["config"]["k"], 3);
 }
 
 /// Checks an ATIF document against RFC 0001 v1.4's required fields and cross-references.
@@ -124,10 +197,11 @@ fn run_scores_reports_and_replays_byte_identically() {
         assert!(run.join(f).is_file(), "{f}");
     }
     let results = scores(&run);
-    assert_eq!(results["trials"], 8);
-    assert_eq!(results["incidents"], 4);
-    let ap = results["all_recall_ap"].as_f64().expect("ap");
+    assert_eq!(results["rcabox"]["trials"], 8);
+    assert_eq!(results["rcabox"]["incidents"], 4);
+    let ap = results["rcabox"]["all_recall_ap"].as_f64().expect("ap");
     assert!(ap > 0.5, "the baseline scores well above zero: {ap}");
+    itbench_reads_the_same_numbers(&run.join("results.json"), &results);
     // Every episode has an ITBench agent_output.json and replays byte for byte.
     let mut trajs = Vec::new();
     for q in FEW.split(',') {
@@ -211,8 +285,11 @@ fn run_scores_reports_and_replays_byte_identically() {
         .output()
         .expect("score");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("score json");
-    assert_eq!(v["all_recall_ap"], results["all_recall_ap"]);
-    assert!(v["statistics"]["per_incident"]["Scenario-2"]["pass_at_k"]["pass@2"].is_number());
+    assert_eq!(
+        v["rcabox"]["all_recall_ap"],
+        results["rcabox"]["all_recall_ap"]
+    );
+    assert!(v["rcabox"]["per_incident"]["Scenario-2"]["pass_at_k"]["pass@2"].is_number());
     // Cut at 3 turns the baseline has not answered yet.
     let o = rcabox()
         .args(["score", "--json", "--max-turns", "3"])
@@ -220,7 +297,7 @@ fn run_scores_reports_and_replays_byte_identically() {
         .output()
         .expect("score");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("score json");
-    assert_eq!(v["all_recall_ap"], 0.0);
+    assert_eq!(v["rcabox"]["all_recall_ap"], 0.0);
 
     // Two runs make a leaderboard.
     let html = d.path().join("r.html");
@@ -356,7 +433,7 @@ fn snapshot_and_score_commands() {
         .output()
         .expect("score");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v["all_recall_ap"], 0.5);
+    assert_eq!(v["rcabox"]["all_recall_ap"], 0.5);
     assert_eq!(v["precision"], 0.5);
     assert_eq!(v["recall"], 1.0);
     assert_eq!(v["matches"][0]["root_cause"], "frontend-block-all-ports");
@@ -398,8 +475,8 @@ fn cmd_and_replay_agents_run_through_rcabox_run() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v = scores(&cmd_run);
-    assert_eq!(v["all_recall_ap"], 1.0, "{v}");
-    assert_eq!(v["raw_results"][0]["tokens"], 30);
+    assert_eq!(v["rcabox"]["all_recall_ap"], 1.0, "{v}");
+    assert_eq!(v["raw_results"][0]["rcabox"]["tokens"], 30);
 
     // Replaying the recorded replies gives the same answers and scores.
     let replayed = d.path().join("replayed");

@@ -1,8 +1,9 @@
 //! `stat`: GNU's default report, `-c`/`--format`, `--printf` and `-t`.
 //! Ours: uutils `stat` needs `std::os::unix` and does not build for wasm32-wasip1. WASI's file
 //! status has sizes, types and times, no owners, modes, devices or block counts, so those are
-//! the sandbox's fixed values, the same `ls -l` shows (owner `somebody`, mode `r-x` for a
-//! read-only file, 4 KiB blocks as `du` counts them).
+//! the sandbox's fixed values, the same `ls -l` shows (owner `agent`, uid 1000; mode 0444 or
+//! 0555 under the read-only mounts, 0644 or 0755 under `/tmp` and `/workspace`; 4 KiB
+//! blocks as `du` counts them).
 
 use std::ffi::OsString;
 use std::fs::Metadata;
@@ -130,8 +131,12 @@ fn render(format: &str, name: &str, md: &Metadata, escapes: bool) -> String {
 /// The value of one directive, `None` for a letter GNU stat does not know.
 fn directive(d: char, name: &str, md: &Metadata) -> Option<String> {
     let dir = md.is_dir();
-    let readonly = md.permissions().readonly();
-    let mode = if readonly { 0o555 } else { 0o777 };
+    let mode = match (dir, writable(name)) {
+        (true, true) => 0o755,
+        (true, false) => 0o555,
+        (false, true) => 0o644,
+        (false, false) => 0o444,
+    };
     let ftype = if dir { 0o040000 } else { 0o100000 };
     let blocks = crate::du::usage(md.len(), false) / 512;
     Some(match d {
@@ -152,12 +157,12 @@ fn directive(d: char, name: &str, md: &Metadata) -> Option<String> {
         }
         .into(),
         'a' => format!("{mode:o}"),
-        'A' => uucore::fs::display_permissions(md, true),
+        'A' => permissions(mode, dir),
         'f' => format!("{:x}", ftype | mode),
         'h' => if dir { "2" } else { "1" }.into(),
-        'i' | 'd' | 'D' | 'u' | 'g' | 't' | 'T' | 'W' => "0".into(),
-        'U' => "somebody".into(),
-        'G' => "somegroup".into(),
+        'i' | 'd' | 'D' | 't' | 'T' | 'W' => "0".into(),
+        'u' | 'g' => "1000".into(),
+        'U' | 'G' => "agent".into(),
         'm' => "/".into(),
         'x' => human(md.accessed().ok()),
         'y' | 'z' => human(md.modified().ok()),
@@ -166,6 +171,33 @@ fn directive(d: char, name: &str, md: &Metadata) -> Option<String> {
         'Y' | 'Z' => seconds(md.modified().ok()).to_string(),
         _ => return None,
     })
+}
+
+/// Whether `path` lies under a writable mount (`/tmp`, `/workspace`), the one fact that decides
+/// a mode in the sandbox (vendored uu_ls's `rcabox_permissions` decides the same way).
+fn writable(path: &str) -> bool {
+    let abs = if path.starts_with('/') {
+        std::path::PathBuf::from(path)
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let top = abs.components().find_map(|c| match c {
+        std::path::Component::Normal(n) => n.to_str().map(str::to_owned),
+        _ => None,
+    });
+    matches!(top.as_deref(), Some("tmp" | "workspace"))
+}
+
+/// `ls -l`'s mode string for `mode`.
+fn permissions(mode: u32, dir: bool) -> String {
+    let mut s = String::from(if dir { "d" } else { "-" });
+    for shift in [6, 3, 0] {
+        let b = (mode >> shift) & 7;
+        s.push(if b & 4 != 0 { 'r' } else { '-' });
+        s.push(if b & 2 != 0 { 'w' } else { '-' });
+        s.push(if b & 1 != 0 { 'x' } else { '-' });
+    }
+    s
 }
 
 /// Applies a directive's width, `-` (left-justify), `0` (zero-fill, numbers) and precision

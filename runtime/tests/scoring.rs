@@ -1,4 +1,4 @@
-//! Scoring on the real ITBench ground truths in ../shared/itbench.
+//! Scoring on the real ITBench ground truths in data/itbench.
 
 use std::path::PathBuf;
 
@@ -8,13 +8,13 @@ use rcabox_runtime::score::{Matcher, score_answer};
 use rcabox_runtime::snapshot::groundtruth::{GroundTruth, Group};
 
 fn itbench() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/itbench")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data/itbench")
 }
 
 fn all_ground_truths() -> Vec<(String, GroundTruth)> {
     let mut out = Vec::new();
     let mut dirs: Vec<_> = std::fs::read_dir(itbench())
-        .expect("../shared/itbench is beside the repository")
+        .expect("data/itbench is in the repository")
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.join("groundtruth_v1.yaml").is_file())

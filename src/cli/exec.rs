@@ -105,9 +105,19 @@ pub struct ExecArgs {
 pub fn run(a: ExecArgs) -> anyhow::Result<ExitCode> {
     let mut session = a.sandbox.session()?;
     let r = session.run(&a.command);
-    a.sandbox.save(&session)?;
+    // A failed save loses nothing the command produced: its result is printed first, the
+    // save's error after it (and in `workspace_error` with --json), and the exit status is 2.
+    let saved = a.sandbox.save(&session);
     if a.json {
-        println!("{}", serde_json::to_string(&r)?);
+        let mut line = serde_json::to_string(&r)?;
+        if let Err(e) = &saved {
+            // One more field after the others, which keep their order.
+            line.pop();
+            line.push_str(",\"workspace_error\":");
+            line.push_str(&serde_json::to_string(&format!("{e:#}"))?);
+            line.push('}');
+        }
+        println!("{line}");
     } else {
         std::io::stdout().write_all(&r.stdout)?;
         std::io::stderr().write_all(&r.stderr)?;
@@ -117,6 +127,10 @@ pub fn run(a: ExecArgs) -> anyhow::Result<ExitCode> {
                 serde_json::to_string(&k)?.trim_matches('"')
             );
         }
+    }
+    if let Err(e) = saved {
+        eprintln!("rcabox: {e:#}");
+        return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::from(r.exit_code.clamp(0, 255) as u8))
 }

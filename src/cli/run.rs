@@ -219,10 +219,10 @@ pub fn finish(dir: &Path) -> anyhow::Result<()> {
     )?;
     eprintln!(
         "all-recall AP {:.3} ± {:.3} over {} questions, {} trials; report: {}",
-        results.all_recall_ap,
-        results.all_recall_ap_std_error,
-        results.incidents,
-        results.trials,
+        results.rcabox.all_recall_ap,
+        results.rcabox.all_recall_ap_std_error,
+        results.rcabox.incidents,
+        results.rcabox.trials,
         dir.join("report.html").display()
     );
     Ok(())

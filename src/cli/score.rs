@@ -74,15 +74,15 @@ fn score_run_dir(
     } else {
         println!(
             "all-recall AP {:.3} ± {:.3} over {} questions, {} trials{}",
-            r.all_recall_ap,
-            r.all_recall_ap_std_error,
-            r.incidents,
-            r.trials,
+            r.rcabox.all_recall_ap,
+            r.rcabox.all_recall_ap_std_error,
+            r.rcabox.incidents,
+            r.rcabox.trials,
             max_turns
                 .map(|k| format!(" (cut at {k} turns)"))
                 .unwrap_or_default()
         );
-        for (q, inc) in &r.statistics.per_incident {
+        for (q, inc) in &r.rcabox.per_incident {
             let m = inc.metrics.get("all_recall_ap");
             println!(
                 "  {q:<16} AP {:.3} ± {:.3}  pass@1 {:.3}",

@@ -629,8 +629,19 @@ impl Shell {
     fn declare(&mut self, name: &str, args: &[String], io: &Io) -> Res {
         let mut flags = String::new();
         let mut st = 0;
+        let is_flag = |a: &String| {
+            (a.starts_with('-') || a.starts_with('+')) && a.len() > 1 && !a.contains('=')
+        };
+        if matches!(name, "declare" | "typeset")
+            && args
+                .iter()
+                .any(|a| is_flag(a) && a.starts_with('-') && a.contains('p'))
+        {
+            let names: Vec<String> = args.iter().filter(|a| !is_flag(a)).cloned().collect();
+            return Ok(self.declare_print(&names, io));
+        }
         for a in args {
-            if (a.starts_with('-') || a.starts_with('+')) && a.len() > 1 && !a.contains('=') {
+            if is_flag(a) {
                 flags.push_str(&a[1..]);
                 continue;
             }
@@ -663,6 +674,7 @@ impl Shell {
                             value: Value::Str(String::new()),
                             exported: false,
                             readonly: false,
+                            integer: false,
                         },
                     );
                 }
@@ -679,6 +691,35 @@ impl Shell {
             if let Some(val) = value {
                 self.set_value(&n, val);
             }
+            if flags.contains('i') {
+                if !self.vars.contains_key(&n) {
+                    self.set_var(&n, "");
+                }
+                if let Some(var) = self.vars.get_mut(&n) {
+                    var.integer = true;
+                }
+            }
+            let integer = self.vars.get(&n).is_some_and(|x| x.integer);
+            // declare -i n=EXPR, n+=EXPR: the value is arithmetic.
+            let v = match v {
+                Some(v) if integer && !v.starts_with('(') => {
+                    let mut x = match self.arith_str(&v) {
+                        Ok(x) => x,
+                        Err(m) => {
+                            io.err(&format!("bash: {m}\n"));
+                            st = 1;
+                            continue;
+                        }
+                    };
+                    if a.contains("+=") {
+                        let cur = self.get_var(&n).unwrap_or_default();
+                        x = x.wrapping_add(cur.trim().parse::<i64>().unwrap_or(0));
+                    }
+                    self.set_var(&n, &x.to_string());
+                    None
+                }
+                v => v,
+            };
             if let Some(v) = v {
                 if v.starts_with('(') && v.ends_with(')') {
                     // declare -a x=(a b): the parser leaves the list as text; reparse it.
@@ -707,6 +748,7 @@ impl Shell {
                         value: Value::Str(String::new()),
                         exported: true,
                         readonly: false,
+                        integer: false,
                     },
                 );
                 self.vars.remove(&n);
@@ -753,28 +795,42 @@ impl Shell {
     fn read_builtin(&mut self, args: &[String], io: &Io) -> i32 {
         let (mut raw, mut array, mut delim, mut max, mut names) =
             (false, None, b'\n', None, Vec::new());
+        // Options as getopts reads them: clustered (`-ra NAME`), with attached values
+        // (`-d,`, `-n5`), up to `--` or the first name.
         let mut i = 0;
         while i < args.len() {
-            match args[i].as_str() {
-                "-r" => raw = true,
-                "-a" => {
-                    array = args.get(i + 1).cloned();
-                    i += 1;
+            let a = &args[i];
+            if a == "--" {
+                i += 1;
+                break;
+            }
+            if a.len() < 2 || !a.starts_with('-') {
+                break;
+            }
+            for (k, f) in a.char_indices().skip(1) {
+                if "adnNptu".contains(f) {
+                    let attached = &a[k + f.len_utf8()..];
+                    let v = if attached.is_empty() {
+                        i += 1;
+                        args.get(i).cloned().unwrap_or_default()
+                    } else {
+                        attached.to_string()
+                    };
+                    match f {
+                        'a' => array = Some(v),
+                        'd' => delim = v.bytes().next().unwrap_or(0),
+                        'n' | 'N' => max = v.parse().ok(),
+                        _ => {}
+                    }
+                    break;
                 }
-                "-d" => {
-                    delim = args.get(i + 1).and_then(|d| d.bytes().next()).unwrap_or(0);
-                    i += 1;
+                if f == 'r' {
+                    raw = true;
                 }
-                "-n" | "-N" => {
-                    max = args.get(i + 1).and_then(|n| n.parse().ok());
-                    i += 1;
-                }
-                "-p" | "-t" | "-u" => i += 1,
-                "-s" | "-e" => {}
-                a => names.push(a.to_string()),
             }
             i += 1;
         }
+        names.extend(args[i.min(args.len())..].iter().cloned());
         let Some(fd) = io.get(0) else { return 1 };
         let got = self.read_line(fd, delim, max);
         let eof = got.is_none();
@@ -797,11 +853,10 @@ impl Shell {
         let ifs = self.get_var("IFS").unwrap_or_else(|| " \t\n".into());
         let is_sep = |c: char| ifs.contains(c);
         if let Some(a) = array {
-            let m = line
-                .split(is_sep)
-                .filter(|s| !s.is_empty())
+            let m = read_fields(&line, &ifs)
+                .into_iter()
                 .enumerate()
-                .map(|(i, s)| (i as i64, s.to_string()))
+                .map(|(i, s)| (i as i64, s))
                 .collect();
             self.set_value(&a, Value::Indexed(m));
             return i32::from(eof);
@@ -833,6 +888,27 @@ impl Shell {
         i32::from(eof)
     }
 
+    fn declare_print(&self, names: &[String], io: &Io) -> i32 {
+        let mut st = 0;
+        let mut all: Vec<&String> = self.vars.keys().collect();
+        all.sort();
+        let list: Vec<&String> = if names.is_empty() {
+            all
+        } else {
+            names.iter().collect()
+        };
+        for n in list {
+            match self.vars.get(n) {
+                Some(v) => io.out(format!("{}\n", declare_line(n, v)).as_bytes()),
+                None => {
+                    io.err(&format!("bash: declare: {n}: not found\n"));
+                    st = 1;
+                }
+            }
+        }
+        st
+    }
+
     fn mapfile(&mut self, args: &[String], io: &Io) -> i32 {
         let trim = args.iter().any(|a| a == "-t");
         let name = args
@@ -853,4 +929,86 @@ impl Shell {
         self.set_value(&name, Value::Indexed(m));
         0
     }
+}
+
+/// Splits a line into fields as `read -a` does: runs of IFS white space separate fields and
+/// are dropped at both ends; each other IFS character ends a field, so `,a,,b,` gives
+/// `["", "a", "", "b"]` (a last separator makes no empty field).
+fn read_fields(line: &str, ifs: &str) -> Vec<String> {
+    let is_ws = |c: char| c.is_whitespace() && ifs.contains(c);
+    let line = line.trim_matches(is_ws);
+    let chars: Vec<char> = line.chars().collect();
+    let (mut fields, mut cur, mut i) = (Vec::new(), String::new(), 0);
+    while i < chars.len() {
+        let c = chars[i];
+        if !ifs.contains(c) {
+            cur.push(c);
+            i += 1;
+            continue;
+        }
+        // One separator: white space around at most one other IFS character.
+        while i < chars.len() && is_ws(chars[i]) {
+            i += 1;
+        }
+        if i < chars.len() && ifs.contains(chars[i]) && !is_ws(chars[i]) {
+            i += 1;
+            while i < chars.len() && is_ws(chars[i]) {
+                i += 1;
+            }
+        }
+        fields.push(std::mem::take(&mut cur));
+    }
+    if !cur.is_empty() {
+        fields.push(cur);
+    }
+    fields
+}
+
+/// A value in `declare -p`'s double quotes.
+fn dq(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o.push('"');
+    o
+}
+
+/// One line of `declare -p`: attributes, then the value as bash prints it.
+fn declare_line(name: &str, v: &Var) -> String {
+    let mut flags = String::new();
+    match v.value {
+        Value::Indexed(_) => flags.push('a'),
+        Value::Assoc(_) => flags.push('A'),
+        Value::Str(_) => {}
+    }
+    if v.integer {
+        flags.push('i');
+    }
+    if v.readonly {
+        flags.push('r');
+    }
+    if v.exported {
+        flags.push('x');
+    }
+    let flags = if flags.is_empty() {
+        "-".to_string()
+    } else {
+        flags
+    };
+    let value = match &v.value {
+        Value::Str(s) => dq(s),
+        Value::Indexed(m) => {
+            let items: Vec<String> = m.iter().map(|(k, v)| format!("[{k}]={}", dq(v))).collect();
+            format!("({})", items.join(" "))
+        }
+        Value::Assoc(m) => {
+            let items: String = m.iter().map(|(k, v)| format!("[{k}]={} ", dq(v))).collect();
+            format!("({items})")
+        }
+    };
+    format!("declare -{flags} {name}={value}")
 }

@@ -495,7 +495,22 @@ impl Shell {
         let words = sc.word_or_name.iter().map(|w| Item::Word(w.clone()));
         let suffix = sc.suffix.iter().flat_map(|s| s.0.iter().cloned());
         let all: Vec<Item> = items.cloned().chain(words).chain(suffix).collect();
+        // Where the previous word or process substitution ended in the source: the parser
+        // splits `--file=<(cmd)` into a word and a substitution that touch, and bash makes
+        // them one argument.
+        let mut last_end: Option<usize> = None;
         for item in &all {
+            let (start, end) = match item {
+                Item::Word(w) => w.loc.as_ref().map(|l| (l.start.index, l.end.index)).unzip(),
+                // The subshell's span starts at its `(`, one past the `<` or `>`.
+                Item::ProcessSubstitution(_, s) => {
+                    (s.loc.start.index.checked_sub(1), Some(s.loc.end.index))
+                }
+                _ => (None, None),
+            };
+            let glued = start.is_some() && start == last_end && !argv.is_empty();
+            last_end = end;
+            let argv_len = argv.len();
             match item {
                 Item::Word(w) => match self.expand_word(&w.value, io) {
                     Ok(mut v) => argv.append(&mut v),
@@ -526,6 +541,10 @@ impl Shell {
                         return Ok(None);
                     }
                 },
+            }
+            if glued && argv.len() > argv_len {
+                let first = argv.remove(argv_len);
+                argv[argv_len - 1].push_str(&first);
             }
         }
         let mut opened = Opened(psubs.iter().map(|p| p.1).collect());
@@ -718,14 +737,17 @@ impl Shell {
         sub: &ast::SubshellCommand,
         io: &Io,
     ) -> Result<u32, String> {
+        let read = matches!(kind, ast::ProcessSubstitutionKind::Read);
+        self.process_subst_source(read, sub.list.to_string(), io)
+    }
+
+    /// Starts `source` with its stdout (`read`) or stdin on a pipe; returns our end.
+    fn process_subst_source(&mut self, read: bool, source: String, io: &Io) -> Result<u32, String> {
         let (r, w) = sys::pipe().map_err(|e| format!("bash: pipe: {}\n", e.message()))?;
         let mut child_io = io.clone();
-        let (child_end, our_end, child_fd) = match kind {
-            ast::ProcessSubstitutionKind::Read => (w, r, 1),
-            ast::ProcessSubstitutionKind::Write => (r, w, 0),
-        };
+        let (child_end, our_end, child_fd) = if read { (w, r, 1) } else { (r, w, 0) };
         child_io.0.insert(child_fd, child_end);
-        let pid = self.spawn_sub(sub.list.to_string(), &child_io);
+        let pid = self.spawn_sub(source, &child_io);
         sys::close(child_end);
         let pid = pid.map_err(|_| "bash: fork failed\n".to_string())?;
         self.jobs.push(pid);

@@ -686,6 +686,18 @@ impl Shell {
                 if temp && index.is_none() {
                     return Ok(Some((name, v)));
                 }
+                // `declare -i n`: the value is an arithmetic expression, `+=` adds.
+                if self.vars.get(&name).is_some_and(|x| x.integer) && index.is_none() {
+                    let mut x = self.arith_str(&v)?;
+                    if a.append {
+                        let cur = self.get_var(&name).unwrap_or_default();
+                        x = x.wrapping_add(cur.trim().parse::<i64>().unwrap_or(0));
+                    }
+                    if !self.set_value(&name, Value::Str(x.to_string())) {
+                        return Err(format!("{name}: readonly variable"));
+                    }
+                    return Ok(None);
+                }
                 let old = if a.append {
                     self.vars.get(&name).map(|x| x.value.clone())
                 } else {

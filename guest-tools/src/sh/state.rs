@@ -48,6 +48,9 @@ pub struct Var {
     pub exported: bool,
     /// Assignments fail.
     pub readonly: bool,
+    /// `declare -i`: assignments are evaluated as arithmetic.
+    #[serde(default)]
+    pub integer: bool,
 }
 
 /// `set` options.
@@ -146,6 +149,7 @@ impl Shell {
                     value: Value::Str(v),
                     exported: true,
                     readonly: false,
+                    integer: false,
                 },
             );
         }
@@ -215,6 +219,7 @@ impl Shell {
                         value,
                         exported: false,
                         readonly: false,
+                        integer: false,
                     },
                 );
                 true

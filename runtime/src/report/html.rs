@@ -51,7 +51,7 @@ pub fn html(runs: &[RunReport]) -> String {
         ));
         let per_q: Vec<(String, f64)> = r
             .results
-            .statistics
+            .rcabox
             .per_incident
             .iter()
             .map(|(q, i)| {
@@ -63,7 +63,7 @@ pub fn html(runs: &[RunReport]) -> String {
             .collect();
         let cost: Vec<(String, f64, f64)> = r
             .results
-            .statistics
+            .rcabox
             .per_incident
             .iter()
             .map(|(q, i)| {
@@ -74,12 +74,7 @@ pub fn html(runs: &[RunReport]) -> String {
                 )
             })
             .collect();
-        let turns: Vec<f64> = r
-            .results
-            .raw_results
-            .iter()
-            .map(|t| t.turns as f64)
-            .collect();
+        let turns: Vec<f64> = r.results.trials().map(|t| t.turns as f64).collect();
         h.push_str("<div class=\"plots\">");
         h.push_str(&bars("All-recall AP per question", &per_q));
         h.push_str(&scatter(
@@ -100,7 +95,7 @@ pub fn html(runs: &[RunReport]) -> String {
             "ms per command",
         ));
         h.push_str("</div><table class=\"questions\"><tr><th>question</th><th>AP mean</th><th>± stderr</th><th>precision</th><th>recall</th><th>pass@1</th><th>turns</th><th>trajectories</th></tr>");
-        for (q, inc) in &r.results.statistics.per_incident {
+        for (q, inc) in &r.results.rcabox.per_incident {
             let m = |k: &str| inc.metrics.get(k).map_or(0.0, |s| s.mean);
             let links: Vec<String> = (1..=inc.trials)
                 .map(|k| format!("<a href=\"#{}\">r{k}</a>", anchor(ri, q, k)))
@@ -115,8 +110,7 @@ pub fn html(runs: &[RunReport]) -> String {
         for (q, rep, recs) in &r.trajectories {
             let trial = r
                 .results
-                .raw_results
-                .iter()
+                .trials()
                 .find(|t| &t.incident_id == q && t.trial == *rep);
             let ap = trial.map_or(0.0, |t| t.score.metrics.all_recall_ap);
             h.push_str(&format!(

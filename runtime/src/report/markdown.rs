@@ -4,7 +4,7 @@ use super::{RunReport, percentile};
 
 fn stat(r: &RunReport, key: &str) -> (f64, f64) {
     r.results
-        .statistics
+        .rcabox
         .overall
         .get(key)
         .map_or((0.0, 0.0), |s| (s.mean, s.std_error))
@@ -15,7 +15,10 @@ pub(super) fn leaderboard(runs: &[RunReport]) -> Vec<[String; 8]> {
     let mut rows: Vec<(f64, [String; 8])> = runs
         .iter()
         .map(|r| {
-            let (ap, se) = (r.results.all_recall_ap, r.results.all_recall_ap_std_error);
+            let (ap, se) = (
+                r.results.rcabox.all_recall_ap,
+                r.results.rcabox.all_recall_ap_std_error,
+            );
             (
                 ap,
                 [
@@ -48,15 +51,15 @@ pub fn markdown(runs: &[RunReport]) -> String {
             "\n## {} ({})\n\n{} questions, {} trials, turn cap {}, seed {}. Tool latency: median {:.1} ms, p95 {:.1} ms over {} commands.\n\n| question | AP mean | ± stderr | precision | recall | pass@1 | turns | answered |\n|---|---|---|---|---|---|---|---|\n",
             r.info.agent,
             r.dir.display(),
-            r.results.incidents,
-            r.results.trials,
+            r.results.rcabox.incidents,
+            r.results.rcabox.trials,
             r.info.max_turns,
             r.info.seed,
             percentile(&r.tool_latencies_ms, 50.0),
             percentile(&r.tool_latencies_ms, 95.0),
             r.tool_latencies_ms.len()
         ));
-        for (q, inc) in &r.results.statistics.per_incident {
+        for (q, inc) in &r.results.rcabox.per_incident {
             let m = |k: &str| inc.metrics.get(k).map_or(0.0, |s| s.mean);
             let se = inc
                 .metrics
@@ -64,8 +67,7 @@ pub fn markdown(runs: &[RunReport]) -> String {
                 .map_or(0.0, |s| s.std_error);
             let answered = r
                 .results
-                .raw_results
-                .iter()
+                .trials()
                 .filter(|t| &t.incident_id == q && t.answered)
                 .count();
             md.push_str(&format!(

@@ -36,7 +36,7 @@ pub fn load(dir: &Path) -> Result<RunReport, RunError> {
     let results = score_run(dir, None)?;
     let mut tool_latencies_ms = Vec::new();
     let mut trajectories = Vec::new();
-    for t in &results.raw_results {
+    for t in results.trials() {
         let p = episode_dir(dir, &t.incident_id, t.trial).join("trajectory.jsonl");
         let recs = read(&p).map_err(|e| RunError::Invalid(e.to_string()))?;
         for r in &recs {

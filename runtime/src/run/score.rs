@@ -54,6 +54,7 @@ pub fn score_run(run: &Path, max_turns: Option<usize>) -> Result<Results, RunErr
             cost_usd: e.cost_usd,
             wall_ms: e.wall_ms,
             score: score_answer(m, answer.as_ref()),
+            error: e.error.clone(),
         });
     }
     Ok(aggregate(trials))

@@ -55,7 +55,16 @@ pub struct OpenFile {
     pub vfs: Option<Arc<Vfs>>,
     /// Status of a snapshot file, taken when it was opened.
     pub host_stat: Option<Stat>,
+    /// Host memory its contents hold against the command's budget (heredocs).
+    pub charge: Option<super::budget::Charge>,
+    /// A directory's listing, taken when it is read from the start and kept for the reads
+    /// that continue it (threat H-CPU-READDIR: each read rebuilt the whole listing).
+    /// Its host memory is charged to the command's budget while it is kept.
+    pub listing: Mutex<Option<(Arc<Listing>, super::budget::Charge)>>,
 }
+
+/// A directory's entries: name, inode number, type.
+pub type Listing = Vec<(String, u64, FileType)>;
 
 impl OpenFile {
     /// An open file with offset 0.
@@ -73,6 +82,8 @@ impl OpenFile {
             append: false,
             vfs: None,
             host_stat: None,
+            charge: None,
+            listing: Mutex::new(None),
         }
     }
 
@@ -179,9 +190,14 @@ impl FdTable {
         self.fds.get(&fd).ok_or(Errno::Badf)
     }
 
-    /// Puts `file` at `fd`, closing whatever was there.
-    pub fn set(&mut self, fd: u32, file: Arc<OpenFile>) {
+    /// Puts `file` at `fd`, closing whatever was there; a new descriptor past [`MAX_FDS`]
+    /// open ones is refused (threat H-FD: a spawn request could name any number of them).
+    pub fn set(&mut self, fd: u32, file: Arc<OpenFile>) -> Result<(), Errno> {
+        if !self.fds.contains_key(&fd) && self.fds.len() >= MAX_FDS {
+            return Err(Errno::Mfile);
+        }
         self.fds.insert(fd, file);
+        Ok(())
     }
 
     /// Puts `file` at the lowest free descriptor from 3 up (0-2 are the standard streams and

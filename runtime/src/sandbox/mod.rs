@@ -6,6 +6,7 @@
 //! `sh -c COMMAND` inside the sandbox and returns a [`CommandResult`]. The sandbox knows nothing
 //! of agents or episodes.
 
+pub mod budget;
 pub mod engine;
 pub mod fdtable;
 mod hugepages;
@@ -109,6 +110,9 @@ pub struct Limits {
     pub cpu: Duration,
     /// Linear memory of one process.
     pub memory_bytes: usize,
+    /// Host memory of the whole command: every process's linear memory plus the buffers the
+    /// host holds for it (heredocs, spawn requests, pipes); see [`budget`].
+    pub memory_total_bytes: u64,
     /// Processes one command may start in all (a fork bomb ends here).
     pub max_processes: usize,
     /// Processes of one command running at once.
@@ -125,6 +129,7 @@ impl Default for Limits {
             timeout: Duration::from_secs(300),
             cpu: Duration::from_secs(300),
             memory_bytes: 512 << 20,
+            memory_total_bytes: 2 << 30,
             max_processes: 4096,
             max_live_processes: 64,
             output_bytes: 8 << 20,
@@ -223,8 +228,11 @@ pub struct Session {
     commands: u64,
 }
 
-/// How long a cancelled command's processes get to notice before the host gives up on them.
-const GRACE: Duration = Duration::from_secs(5);
+/// How long a stopped command's processes get to notice before the host gives up on them,
+/// once for the whole command: every wait of a process checks its cancel flag at least every
+/// 20 ms, so this is ample, and a command stopped at its deadline returns within it (threat
+/// H-TIME-OVERRUN: two waits of 5 s each made a command overrun its timeout by 10 s).
+const GRACE: Duration = Duration::from_millis(500);
 
 impl Session {
     /// Opens a session: indexes the snapshot and creates the writable mounts.
@@ -249,9 +257,9 @@ impl Session {
         &self.vfs
     }
 
-    /// The limits in force.
-    pub fn limits_mut(&mut self) -> &mut Limits {
-        &mut self.config.limits
+    /// File names hidden from the guest.
+    pub fn hidden(&self) -> &[String] {
+        &self.config.hidden
     }
 
     /// Runs `command` with bash semantics; never fails, whatever the command does.
@@ -273,15 +281,17 @@ impl Session {
         let out = Arc::new(Sink::new(limits.output_bytes));
         let err = Arc::new(Sink::new(limits.output_bytes));
         let mut fds = wasi::imports::base_fds();
-        fds.set(0, OpenFile::new(Backing::Null, true, true));
-        fds.set(1, OpenFile::new(Backing::Sink(out.clone()), false, true));
-        fds.set(2, OpenFile::new(Backing::Sink(err.clone()), false, true));
+        // A fresh table holds one descriptor, so these three always fit.
+        let _ = fds.set(0, OpenFile::new(Backing::Null, true, true));
+        let _ = fds.set(1, OpenFile::new(Backing::Sink(out.clone()), false, true));
+        let _ = fds.set(2, OpenFile::new(Backing::Sink(err.clone()), false, true));
         let cwd = if self.config.snapshot.is_some() {
             "/snapshot"
         } else {
             "/workspace"
         };
         let spec = ProcSpec {
+            charge: None,
             argv: vec![b"sh".to_vec(), b"-c".to_vec(), command.as_bytes().to_vec()],
             env: base_env(cwd),
             cwd: cwd.to_string(),
@@ -289,6 +299,7 @@ impl Session {
             state: Vec::new(),
             deadline: None,
         };
+        let mut stop_by = None;
         let status = match ctx.spawn(spec).ok().and_then(|pid| ctx.done(pid)) {
             Some(done) => {
                 let deadline = start + limits.timeout;
@@ -303,6 +314,7 @@ impl Session {
                         ctx.cancel.set(ErrorKind::Timeout);
                     }
                     if ctx.cancel.is_set() {
+                        stop_by = Some(Instant::now() + GRACE);
                         break done.wait_for(GRACE).unwrap_or(rcabox_proto::STATUS_KILLED);
                     }
                 }
@@ -311,7 +323,7 @@ impl Session {
         };
         // Background jobs and stragglers die with the command.
         ctx.cancel.set(ErrorKind::Finished);
-        let until = Instant::now() + GRACE;
+        let until = stop_by.unwrap_or_else(|| Instant::now() + GRACE);
         while ctx.live() > 0 && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(1));
         }

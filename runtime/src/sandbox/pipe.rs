@@ -20,6 +20,8 @@ struct State {
     buf: VecDeque<u8>,
     readers: usize,
     writers: usize,
+    /// The buffer's host memory, held against the command's budget while the pipe lives.
+    charge: Option<super::budget::Charge>,
 }
 
 /// The shared buffer of one pipe.
@@ -63,6 +65,11 @@ impl Pipe {
 }
 
 impl PipeReader {
+    /// Keeps `charge` until both ends are gone.
+    pub fn hold(&self, charge: super::budget::Charge) {
+        self.0.lock().charge = Some(charge);
+    }
+
     /// Reads at least one byte, or returns 0 at end of file; blocks while the pipe is empty.
     pub fn read(&self, out: &mut [u8], stop: &dyn Fn() -> bool) -> Result<usize, PipeError> {
         if out.is_empty() {

@@ -17,7 +17,7 @@ use wasmtime::{Memory, ResourceLimiter, Store, UpdateDeadline};
 
 use super::engine::{EPOCH_TICK, Runtime};
 use super::fdtable::FdTable;
-use super::vfs::Vfs;
+use super::vfs::{Errno, Vfs};
 use super::{ErrorKind, Limits};
 
 /// A command-wide stop flag, holding why the command was stopped.
@@ -152,6 +152,11 @@ pub struct CommandCtx {
     pub cancel: Cancel,
     /// Epoch ticks spent executing wasm, summed over processes.
     pub cpu_ticks: AtomicU64,
+    /// Host time spent inside imports on the processes' behalf, in nanoseconds, charged to
+    /// the CPU limit with the ticks (threat H-CPU-HOST).
+    pub host_ns: AtomicU64,
+    /// Host memory held for the command ([`super::budget`]).
+    pub memory: Arc<super::budget::MemBudget>,
     /// Limits hit that did not stop the command (output, quota, processes, memory).
     pub soft_errors: Mutex<Vec<ErrorKind>>,
     /// Seed for the processes' random streams.
@@ -170,12 +175,15 @@ struct ProcTable {
 impl CommandCtx {
     /// A context for one command.
     pub fn new(runtime: Arc<Runtime>, vfs: Arc<Vfs>, limits: Limits, seed: u64) -> Arc<Self> {
+        let memory = super::budget::MemBudget::new(limits.memory_total_bytes);
         Arc::new(CommandCtx {
             runtime,
             vfs,
             limits,
             cancel: Cancel::default(),
             cpu_ticks: AtomicU64::new(0),
+            host_ns: AtomicU64::new(0),
+            memory,
             soft_errors: Mutex::new(Vec::new()),
             seed,
             table: Mutex::new(ProcTable {
@@ -183,6 +191,27 @@ impl CommandCtx {
                 ..Default::default()
             }),
         })
+    }
+
+    /// Holds `bytes` of host memory for the command; past its budget the call fails with
+    /// `ENOMEM` and the command reports `memory_limit`.
+    pub fn charge_memory(&self, bytes: u64) -> Result<super::budget::Charge, Errno> {
+        self.memory.charge(bytes).ok_or_else(|| {
+            self.soft_error(ErrorKind::MemoryLimit);
+            Errno::Nomem
+        })
+    }
+
+    /// Adds host time spent in an import to the command's CPU account.
+    pub fn charge_host_time(&self, d: Duration) {
+        let ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        self.host_ns.fetch_add(ns, Ordering::Relaxed);
+    }
+
+    /// CPU used so far, in epoch ticks: wasm execution plus host time in imports.
+    pub fn cpu_used_ticks(&self) -> u64 {
+        let tick = EPOCH_TICK.as_nanos() as u64;
+        self.cpu_ticks.load(Ordering::Relaxed) + self.host_ns.load(Ordering::Relaxed) / tick
     }
 
     /// Records a limit that was hit without stopping the command.
@@ -259,6 +288,8 @@ pub struct ProcSpec {
     pub state: Vec<u8>,
     /// The `timeout` the process runs under, if any.
     pub deadline: Option<Arc<Deadline>>,
+    /// The host memory its spawn request holds, until the process ends.
+    pub charge: Option<super::budget::Charge>,
 }
 
 /// The per-instance state wasmtime's store carries.
@@ -285,16 +316,19 @@ pub struct ProcState {
 struct MemLimiter {
     max: usize,
     ctx: Arc<CommandCtx>,
+    /// This process's linear memory, held against the command's budget until it ends.
+    charge: super::budget::Charge,
 }
 
 impl ResourceLimiter for MemLimiter {
     fn memory_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _max: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        if desired > self.max {
+        let grow = desired.saturating_sub(current) as u64;
+        if desired > self.max || !self.charge.grow(grow) {
             self.ctx.soft_error(ErrorKind::MemoryLimit);
             return Ok(false);
         }
@@ -317,7 +351,7 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
         ctx: ctx.clone(),
         pid,
         spec,
-        start_ns: ctx.vfs.epoch_ns + ctx.vfs.slept_ns.load(Ordering::SeqCst),
+        start_ns: ctx.vfs.now_ns(),
         clock_ns: 0,
         rng: splitmix(ctx.seed ^ (pid as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
         memory: None,
@@ -325,6 +359,7 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
         limiter: MemLimiter {
             max: ctx.limits.memory_bytes,
             ctx: ctx.clone(),
+            charge: ctx.memory.empty(),
         },
     };
     let mut store = Store::new(rt.engine(), state);
@@ -345,7 +380,8 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
         {
             return Err(Exit(STATUS_TERM).into());
         }
-        if c.cpu_ticks.fetch_add(1, Ordering::Relaxed) + 1 > cpu_budget {
+        c.cpu_ticks.fetch_add(1, Ordering::Relaxed);
+        if c.cpu_used_ticks() > cpu_budget {
             c.cancel.set(ErrorKind::CpuLimit);
             return Err(Exit(STATUS_KILLED).into());
         }

@@ -7,6 +7,7 @@
 //! results JSON.
 
 pub mod aggregate;
+pub mod itbench;
 pub mod matcher;
 pub mod metrics;
 pub mod names;

@@ -1,11 +1,14 @@
-//! ITBench-Evaluations-shaped results: `raw_results`, `statistics.per_incident`,
-//! `statistics.overall`, plus rcabox's headline fields.
+//! The results document, `results.json`: ITBench-Evaluations' `raw_results`, `statistics` and
+//! `config` exactly as its tooling writes them ([`super::itbench`]), and beside them, under the
+//! key `rcabox` (in the document and in each raw result), rcabox's own headline (all-recall
+//! AP), its per-question statistics over every metric, pass@k, turns, tokens and cost.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::aggregate::{Stat, pass_at_k};
+use super::itbench::{self, EvalConfig, Scores};
 use super::metrics::AnswerScore;
 
 /// One episode's outcome: question, repeat, score and cost.
@@ -27,6 +30,9 @@ pub struct Trial {
     pub wall_ms: u64,
     /// The score.
     pub score: AnswerScore,
+    /// Why the episode ended in an error, if it did (written once, as ITBench's `error`).
+    #[serde(skip)]
+    pub error: Option<String>,
 }
 
 impl Trial {
@@ -72,9 +78,58 @@ pub struct Incident {
     pub pass_at_k: BTreeMap<String, f64>,
 }
 
+/// One raw result: ITBench's fields, and rcabox's trial record under `rcabox`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RawResult {
+    /// Question id.
+    pub incident_id: String,
+    /// Repeat number as text, as ITBench names trials.
+    pub trial_id: String,
+    /// ITBench's entity scores.
+    pub scores: Scores,
+    /// Why the episode ended in an error; absent otherwise. Its scores are still those of
+    /// what it submitted (nothing, usually), so it counts as a failure, not as missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// rcabox's record of the trial.
+    pub rcabox: Trial,
+}
+
+impl From<Trial> for RawResult {
+    fn from(t: Trial) -> Self {
+        RawResult {
+            incident_id: t.incident_id.clone(),
+            trial_id: t.trial.to_string(),
+            scores: Scores::from_decisions(&t.score.matches, t.score.root_causes.clone()),
+            error: t.error.clone(),
+            rcabox: t,
+        }
+    }
+}
+
 /// The results document.
 #[derive(Debug, Clone, Serialize)]
 pub struct Results {
+    /// One entry per trial, ordered by question then repeat.
+    pub raw_results: Vec<RawResult>,
+    /// ITBench's per-incident and overall statistics of the entity metrics.
+    pub statistics: itbench::Statistics,
+    /// ITBench's `config`.
+    pub config: EvalConfig,
+    /// rcabox's headline and statistics.
+    pub rcabox: Summary,
+}
+
+impl Results {
+    /// rcabox's record of every trial, in order.
+    pub fn trials(&self) -> impl Iterator<Item = &Trial> {
+        self.raw_results.iter().map(|r| &r.rcabox)
+    }
+}
+
+/// rcabox's part of the results document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
     /// Mean all-recall AP over every question and repeat (the ITBench-AA headline).
     pub all_recall_ap: f64,
     /// Standard error of the headline over questions (per-question means).
@@ -83,16 +138,8 @@ pub struct Results {
     pub incidents: usize,
     /// Trials scored.
     pub trials: usize,
-    /// One entry per trial.
-    pub raw_results: Vec<Trial>,
-    /// Per question and overall statistics.
-    pub statistics: Statistics,
-}
-
-/// `statistics` of the results document.
-#[derive(Debug, Clone, Serialize)]
-pub struct Statistics {
-    /// Keyed by question id.
+    /// Keyed by question id: every metric's mean and spread over the repeats (sample
+    /// standard deviation), and pass@k.
     pub per_incident: BTreeMap<String, Incident>,
     /// Macro average over questions of each per-question mean (`std_error` over questions).
     pub overall: BTreeMap<String, Stat>,
@@ -153,15 +200,24 @@ pub fn aggregate(mut trials: Vec<Trial>) -> Results {
         .iter()
         .map(|t| t.score.metrics.all_recall_ap)
         .collect();
-    Results {
+    let summary = Summary {
         all_recall_ap: Stat::of(&all).mean,
         all_recall_ap_std_error: head.std_error,
         incidents: per_incident.len(),
         trials: trials.len(),
-        raw_results: trials,
-        statistics: Statistics {
-            per_incident,
-            overall,
-        },
+        per_incident,
+        overall,
+    };
+    let raw_results: Vec<RawResult> = trials.into_iter().map(RawResult::from).collect();
+    let statistics = itbench::statistics(
+        raw_results
+            .iter()
+            .map(|r| (r.incident_id.as_str(), &r.scores, r.error.is_some())),
+    );
+    Results {
+        raw_results,
+        statistics,
+        config: EvalConfig::default(),
+        rcabox: summary,
     }
 }

@@ -308,6 +308,18 @@ fn cartesian<'a, D: DataT>(l: &'a Id, r: &'a Id, cv: Cv<'a, D>) -> Pairs<'a, Val
     })
 }
 
+/// rcabox: the cartesian product with `r` in the outer loop, as jq evaluates binary
+/// operators: `[("a","b") + ("1","2")]` is `["a1","b1","a2","b2"]` in jq 1.6 and 1.7.
+fn cartesian_right_outer<'a, D: DataT>(
+    l: &'a Id,
+    r: &'a Id,
+    cv: Cv<'a, D>,
+) -> Pairs<'a, ValX<'a, D::V<'a>>> {
+    flat_map_with(r.run(cv.clone()), cv, move |r, cv| {
+        map_with(l.run(cv), r, |l, r| (l, r))
+    })
+}
+
 fn fold_update<'a, D: DataT>(
     fold_type: &'a Fold<Id>,
     path: &'a Id,
@@ -587,10 +599,12 @@ impl Id {
                     Box::new(r.run(cv).map(|r| Ok(D::V::from(r?.as_bool()))))
                 }
             }),
-            Ast::Math(l, op, r) => Box::new(cartesian(l, r, cv).map(|(x, y)| Ok(op.run(x?, y?)?))),
-            Ast::Cmp(l, op, r) => {
-                Box::new(cartesian(l, r, cv).map(|(x, y)| Ok(D::V::from(op.run(&x?, &y?)))))
-            }
+            Ast::Math(l, op, r) => Box::new(
+                cartesian_right_outer(l, r, cv).map(|(x, y)| Ok(op.run(x?, y?)?)),
+            ),
+            Ast::Cmp(l, op, r) => Box::new(
+                cartesian_right_outer(l, r, cv).map(|(x, y)| Ok(D::V::from(op.run(&x?, &y?)))),
+            ),
 
             Ast::Fold(xs, pat, init, update, fold_type) => {
                 let xs = rc_lazy_list::List::from_iter(run_and_bind(xs, cv.clone(), pat));

@@ -40,7 +40,6 @@ use uucore::libc::{dev_t, major, minor};
 use uucore::{
     error::UResult,
     format::human::human_readable,
-    fs::display_permissions,
     fsext::metadata_get_time,
     i18n::{UEncoding, get_ctype_encoding},
     os_str_as_bytes_lossy,
@@ -657,23 +656,48 @@ fn display_group<'a>(
     })
 }
 
+// rcabox: WASI's file status has no owner: every file belongs to the sandbox's user, `agent`
+// (uid and gid 1000), as `$USER` says and `stat` reports.
 #[cfg(not(unix))]
 fn display_uname(_metadata: &Metadata, config: &Config, _uid_cache: &mut ()) -> &'static str {
-    // No uid to report on this platform; with `-n` fall back to "0" so the
-    // output still looks numeric, matching the intent of --numeric-uid-gid.
     if config.long.numeric_uid_gid {
-        "0"
+        "1000"
     } else {
-        "somebody"
+        "agent"
     }
 }
 
 #[cfg(not(unix))]
 fn display_group(_metadata: &Metadata, config: &Config, _gid_cache: &mut ()) -> &'static str {
     if config.long.numeric_uid_gid {
-        return "0";
+        return "1000";
     }
-    "somegroup"
+    "agent"
+}
+
+/// rcabox: WASI's file status has no mode bits, so the mode is the one a real mount would
+/// show: `/tmp` and `/workspace` are the sandbox user's writable directories
+/// (`-rw-r--r--`, `drwxr-xr-x`), everything else is a read-only mount (`-r--r--r--`,
+/// `dr-xr-xr-x`). Data files are never executable. (Upstream printed `-r-xr-xr-x` for
+/// every file.) The guest's `stat` (src/stat.rs) decides the same way.
+fn rcabox_permissions(md: &Metadata, path: &std::path::Path) -> String {
+    use std::path::Component;
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let top = abs.components().find_map(|c| match c {
+        Component::Normal(n) => Some(n.to_owned()),
+        _ => None,
+    });
+    let w = if matches!(top.as_ref().and_then(|t| t.to_str()), Some("tmp" | "workspace")) {
+        'w'
+    } else {
+        '-'
+    };
+    let (t, x) = if md.is_dir() { ('d', 'x') } else { ('-', '-') };
+    format!("{t}r{w}{x}r-{x}r-{x}")
 }
 
 fn display_date(
@@ -923,7 +947,7 @@ fn display_item_name(
 ///
 /// It writes the following keys, in order:
 /// * `inode` ([`display_inode`], config-optional)
-/// * `permissions` ([`display_permissions`])
+/// * `permissions` ([`rcabox_permissions`])
 /// * `symlink_count` ([`display_symlink_count`])
 /// * `owner` ([`display_uname`], config-optional)
 /// * `group` ([`display_group`], config-optional)
@@ -985,7 +1009,7 @@ fn display_item_long(
         let is_acl_set = has_acl(item.path(), item.must_dereference);
         state
             .display_buf
-            .extend(display_permissions(md, true).as_bytes());
+            .extend(rcabox_permissions(md, item.path()).as_bytes());
         if padding.permissions > PERMISSIONS_WIDTH {
             state
                 .display_buf

@@ -5,11 +5,12 @@
 //! makes "dropped with the session" free. `--workspace DIR` loads and saves a host directory
 //! around a command for callers who want the files afterwards.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::Errno;
 
-/// Index of a node in the tree's arena; also its inode number.
+/// Inode number of a node; never reused within a session, so a descriptor left open on a
+/// removed file fails cleanly instead of reaching whatever took its place.
 pub type Ino = usize;
 
 /// One file or directory.
@@ -22,42 +23,68 @@ pub enum MemNode {
     },
     /// File contents.
     File { data: Vec<u8>, mtime: u64 },
-    /// A removed node whose arena slot is not reused, so open descriptors fail cleanly.
-    Gone,
+}
+
+/// A node with its parent link, so that ancestry is a walk up (threat H-CPU-RENAME: the
+/// ancestor test of a directory rename scanned every node for every level).
+#[derive(Debug)]
+struct Slot {
+    node: MemNode,
+    parent: Ino,
 }
 
 /// The in-memory tree with its quota.
 #[derive(Debug)]
 pub struct MemFs {
-    nodes: Vec<MemNode>,
-    /// Bytes of file data the tree may hold.
+    /// Live nodes only: a removed node's memory is freed at once (threat H-MEM-NODES: removed
+    /// nodes used to stay in an arena for the rest of the session).
+    nodes: HashMap<Ino, Slot>,
+    next: Ino,
+    /// Bytes of file data and metadata the tree may hold.
     pub quota: u64,
     used: u64,
-    /// Set when a write was refused for lack of quota, so the command can report it.
-    pub quota_hit: bool,
 }
 
 /// The root directories this tree serves, by mount name.
 pub const MOUNTS: &[&str] = &["tmp", "workspace"];
 
-/// Per-directory bookkeeping charged against the quota, so that creating files without data
-/// cannot grow host memory without bound.
-const NODE_COST: u64 = 256;
+/// Per-node bookkeeping charged against the quota, so that creating files without data
+/// cannot grow host memory without bound (threat H-DISK-NODES). A node is also charged the
+/// length of its name, re-charged when a rename changes it.
+pub const NODE_COST: u64 = 256;
+
+/// Longest name of one directory entry, as Linux's `NAME_MAX`: a longer name could neither be
+/// saved to a host `--workspace` nor be charged fairly (threat H-DISK-NAMES).
+pub const NAME_MAX: usize = 255;
+
+fn check_name(name: &str) -> Result<(), Errno> {
+    match name {
+        "" | "." | ".." => Err(Errno::Exist),
+        n if n.len() > NAME_MAX => Err(Errno::Nametoolong),
+        n if n.contains('/') || n.contains('\0') => Err(Errno::Inval),
+        _ => Ok(()),
+    }
+}
+
+fn cost(name: &str) -> u64 {
+    NODE_COST + name.len() as u64
+}
 
 impl MemFs {
     /// An empty tree with one empty directory per mount.
     pub fn new(quota: u64, mtime: u64) -> Self {
         let mut fs = MemFs {
-            nodes: Vec::new(),
+            nodes: HashMap::new(),
+            next: MOUNTS.len(),
             quota,
             used: 0,
-            quota_hit: false,
         };
-        for _ in MOUNTS {
-            fs.nodes.push(MemNode::Dir {
+        for i in 0..MOUNTS.len() {
+            let node = MemNode::Dir {
                 children: BTreeMap::new(),
                 mtime,
-            });
+            };
+            fs.nodes.insert(i, Slot { node, parent: i });
         }
         fs
     }
@@ -72,11 +99,24 @@ impl MemFs {
         self.used
     }
 
+    /// Live nodes, mount roots included.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
     /// The node for `ino`.
     pub fn node(&self, ino: Ino) -> Option<&MemNode> {
-        match self.nodes.get(ino) {
-            Some(MemNode::Gone) | None => None,
-            n => n,
+        self.nodes.get(&ino).map(|s| &s.node)
+    }
+
+    fn node_mut(&mut self, ino: Ino) -> Option<&mut MemNode> {
+        self.nodes.get_mut(&ino).map(|s| &mut s.node)
+    }
+
+    fn children_mut(&mut self, dir: Ino) -> Option<&mut BTreeMap<String, Ino>> {
+        match self.node_mut(dir) {
+            Some(MemNode::Dir { children, .. }) => Some(children),
+            _ => None,
         }
     }
 
@@ -97,29 +137,36 @@ impl MemFs {
 
     fn charge(&mut self, grow: u64) -> Result<(), Errno> {
         if self.used.saturating_add(grow) > self.quota {
-            self.quota_hit = true;
             return Err(Errno::Nospc);
         }
         self.used += grow;
         Ok(())
     }
 
+    fn refund(&mut self, freed: u64) {
+        // Every refund matches an earlier charge; saturation only guards the invariant.
+        debug_assert!(freed <= self.used);
+        self.used = self.used.saturating_sub(freed);
+    }
+
+    fn dir_of(&self, dir: Ino) -> Result<&BTreeMap<String, Ino>, Errno> {
+        match self.node(dir) {
+            Some(MemNode::Dir { children, .. }) => Ok(children),
+            Some(_) => Err(Errno::Notdir),
+            None => Err(Errno::Noent),
+        }
+    }
+
     /// Creates `name` in directory `dir`, as a file or a directory.
     pub fn create(&mut self, dir: Ino, name: &str, is_dir: bool, mtime: u64) -> Result<Ino, Errno> {
-        if name.is_empty() || name == "." || name == ".." {
+        check_name(name)?;
+        if self.dir_of(dir)?.contains_key(name) {
             return Err(Errno::Exist);
         }
-        match self.node(dir) {
-            Some(MemNode::Dir { children, .. }) if children.contains_key(name) => {
-                return Err(Errno::Exist);
-            }
-            Some(MemNode::Dir { .. }) => {}
-            Some(_) => return Err(Errno::Notdir),
-            None => return Err(Errno::Noent),
-        }
-        self.charge(NODE_COST + name.len() as u64)?;
-        let ino = self.nodes.len();
-        self.nodes.push(if is_dir {
+        self.charge(cost(name))?;
+        let ino = self.next;
+        self.next += 1;
+        let node = if is_dir {
             MemNode::Dir {
                 children: BTreeMap::new(),
                 mtime,
@@ -129,8 +176,9 @@ impl MemFs {
                 data: Vec::new(),
                 mtime,
             }
-        });
-        if let Some(MemNode::Dir { children, mtime: m }) = self.nodes.get_mut(dir) {
+        };
+        self.nodes.insert(ino, Slot { node, parent: dir });
+        if let Some(MemNode::Dir { children, mtime: m }) = self.node_mut(dir) {
             children.insert(name.to_string(), ino);
             *m = mtime;
         }
@@ -147,23 +195,28 @@ impl MemFs {
                 Ok(n)
             }
             Some(MemNode::Dir { .. }) => Err(Errno::Isdir),
-            _ => Err(Errno::Badf),
+            None => Err(Errno::Badf),
+        }
+    }
+
+    fn file_len(&self, ino: Ino) -> Result<u64, Errno> {
+        match self.node(ino) {
+            Some(MemNode::File { data, .. }) => Ok(data.len() as u64),
+            Some(MemNode::Dir { .. }) => Err(Errno::Isdir),
+            None => Err(Errno::Badf),
         }
     }
 
     /// Writes `data` at `pos`, growing the file; fails with `ENOSPC` past the quota.
     pub fn write(&mut self, ino: Ino, pos: u64, data: &[u8], mtime: u64) -> Result<usize, Errno> {
-        let len = match self.node(ino) {
-            Some(MemNode::File { data, .. }) => data.len() as u64,
-            Some(MemNode::Dir { .. }) => return Err(Errno::Isdir),
-            _ => return Err(Errno::Badf),
-        };
+        let len = self.file_len(ino)?;
         let end = pos.checked_add(data.len() as u64).ok_or(Errno::Fbig)?;
+        // The quota is far below the address space, so a charged end fits in usize.
         self.charge(end.saturating_sub(len))?;
         if let Some(MemNode::File {
             data: buf,
             mtime: m,
-        }) = self.nodes.get_mut(ino)
+        }) = self.node_mut(ino)
         {
             let (start, end) = (pos as usize, end as usize);
             if buf.len() < end {
@@ -177,18 +230,17 @@ impl MemFs {
 
     /// Sets a file's length.
     pub fn truncate(&mut self, ino: Ino, size: u64, mtime: u64) -> Result<(), Errno> {
-        let len = match self.node(ino) {
-            Some(MemNode::File { data, .. }) => data.len() as u64,
-            Some(MemNode::Dir { .. }) => return Err(Errno::Isdir),
-            _ => return Err(Errno::Badf),
-        };
+        let len = self.file_len(ino)?;
         if size > len {
             self.charge(size - len)?;
         } else {
-            self.used -= len - size;
+            self.refund(len - size);
         }
-        if let Some(MemNode::File { data, mtime: m }) = self.nodes.get_mut(ino) {
+        if let Some(MemNode::File { data, mtime: m }) = self.node_mut(ino) {
             data.resize(size as usize, 0);
+            if size < len {
+                data.shrink_to_fit();
+            }
             *m = mtime;
         }
         Ok(())
@@ -199,28 +251,37 @@ impl MemFs {
         match self.node(ino)? {
             MemNode::Dir { children, mtime } => Some((true, children.len() as u64, *mtime)),
             MemNode::File { data, mtime } => Some((false, data.len() as u64, *mtime)),
-            MemNode::Gone => None,
         }
     }
 
     /// Sets a node's modification time.
     pub fn touch(&mut self, ino: Ino, t: u64) {
-        if let Some(MemNode::Dir { mtime, .. } | MemNode::File { mtime, .. }) =
-            self.nodes.get_mut(ino)
-        {
+        if let Some(MemNode::Dir { mtime, .. } | MemNode::File { mtime, .. }) = self.node_mut(ino) {
             *mtime = t;
         }
     }
 
     /// Sorted child names of a directory.
     pub fn list(&self, ino: Ino) -> Result<Vec<(String, Ino)>, Errno> {
-        match self.node(ino) {
-            Some(MemNode::Dir { children, .. }) => {
-                Ok(children.iter().map(|(k, v)| (k.clone(), *v)).collect())
-            }
-            Some(_) => Err(Errno::Notdir),
-            None => Err(Errno::Noent),
-        }
+        Ok(self
+            .dir_of(ino)?
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect())
+    }
+
+    /// Up to `max` sorted entries of a directory after the first `skip`, with the total count:
+    /// a listing read a few entries at a time costs what it returns, not the whole directory
+    /// each time (threat H-CPU-READDIR).
+    pub fn list_page(
+        &self,
+        ino: Ino,
+        skip: usize,
+        max: usize,
+    ) -> Result<(Vec<(String, Ino)>, usize), Errno> {
+        let d = self.dir_of(ino)?;
+        let page = d.iter().skip(skip).take(max).map(|(k, v)| (k.clone(), *v));
+        Ok((page.collect(), d.len()))
     }
 
     /// Removes `name` from `dir`: a file when `want_dir` is false, an empty directory otherwise.
@@ -242,15 +303,13 @@ impl MemFs {
                 }
                 data.len() as u64
             }
-            _ => return Err(Errno::Noent),
+            None => return Err(Errno::Noent),
         };
-        if let Some(MemNode::Dir { children, .. }) = self.nodes.get_mut(dir) {
+        if let Some(children) = self.children_mut(dir) {
             children.remove(name);
         }
-        self.nodes[child] = MemNode::Gone;
-        self.used = self
-            .used
-            .saturating_sub(freed + NODE_COST + name.len() as u64);
+        self.nodes.remove(&child);
+        self.refund(freed + cost(name));
         Ok(())
     }
 
@@ -262,45 +321,59 @@ impl MemFs {
         to_dir: Ino,
         to: &str,
     ) -> Result<(), Errno> {
+        check_name(to)?;
         let child = self.lookup(from_dir, &[from])?;
+        self.dir_of(to_dir)?;
         if matches!(self.node(child), Some(MemNode::Dir { .. })) && self.is_ancestor(child, to_dir)
         {
             return Err(Errno::Inval);
         }
-        match self.lookup(to_dir, &[to]) {
+        let existing = match self.lookup(to_dir, &[to]) {
             Ok(existing) if existing == child => return Ok(()),
-            Ok(existing) => {
-                let want_dir = matches!(self.node(existing), Some(MemNode::Dir { .. }));
-                self.remove(to_dir, to, want_dir)?;
-            }
-            Err(Errno::Noent) => {}
+            Ok(existing) => Some(existing),
+            Err(Errno::Noent) => None,
             Err(e) => return Err(e),
+        };
+        // The entry's name is part of what it costs: a longer new name is charged before
+        // anything changes (threat H-DISK-NAMES: renames used to move names uncharged).
+        let (old_cost, new_cost) = (cost(from), cost(to));
+        if new_cost > old_cost {
+            self.charge(new_cost - old_cost)?;
         }
-        if !matches!(self.node(to_dir), Some(MemNode::Dir { .. })) {
-            return Err(Errno::Notdir);
+        if let Some(existing) = existing {
+            let want_dir = matches!(self.node(existing), Some(MemNode::Dir { .. }));
+            if let Err(e) = self.remove(to_dir, to, want_dir) {
+                if new_cost > old_cost {
+                    self.refund(new_cost - old_cost);
+                }
+                return Err(e);
+            }
         }
-        if let Some(MemNode::Dir { children, .. }) = self.nodes.get_mut(from_dir) {
+        if new_cost < old_cost {
+            self.refund(old_cost - new_cost);
+        }
+        if let Some(children) = self.children_mut(from_dir) {
             children.remove(from);
         }
-        if let Some(MemNode::Dir { children, .. }) = self.nodes.get_mut(to_dir) {
+        if let Some(children) = self.children_mut(to_dir) {
             children.insert(to.to_string(), child);
+        }
+        if let Some(slot) = self.nodes.get_mut(&child) {
+            slot.parent = to_dir;
         }
         Ok(())
     }
 
+    /// Whether `anc` is `node` or one of its ancestors: a walk up the parent links, as long
+    /// as the tree is deep (and a path of 4096 bytes bounds that).
     fn is_ancestor(&self, anc: Ino, mut node: Ino) -> bool {
-        // Parent links are not stored; directories are few, so search from the mount roots.
         loop {
             if node == anc {
                 return true;
             }
-            let parent = self.nodes.iter().position(|n| match n {
-                MemNode::Dir { children, .. } => children.values().any(|c| *c == node),
-                _ => false,
-            });
-            match parent {
-                Some(p) => node = p,
-                None => return false,
+            match self.nodes.get(&node) {
+                Some(s) if s.parent != node => node = s.parent,
+                _ => return false,
             }
         }
     }
@@ -317,7 +390,6 @@ mod tests {
         let f = fs.create(tmp, "a", false, 0).expect("create");
         assert_eq!(fs.write(f, 0, &[1; 3000], 0), Ok(3000));
         assert_eq!(fs.write(f, 3000, &[1; 3000], 0), Err(Errno::Nospc));
-        assert!(fs.quota_hit);
         fs.remove(tmp, "a", false).expect("remove");
         assert_eq!(fs.used(), 0);
     }
@@ -339,5 +411,60 @@ mod tests {
         assert_eq!(names, ["a", "b"]);
         let d = fs.create(ws, "d", true, 0).expect("mkdir");
         assert_eq!(fs.rename(ws, "d", d, "x"), Err(Errno::Inval));
+    }
+
+    /// H-DISK-NAMES: names over 255 bytes are refused, a rename charges a longer name and
+    /// refunds a shorter one, and create-rename-remove cycles leave the counter where it was.
+    #[test]
+    fn names_are_limited_and_charged_through_renames() {
+        let mut fs = MemFs::new(1 << 20, 0);
+        let tmp = MemFs::mount_root("tmp").unwrap_or_default();
+        let long = "a".repeat(NAME_MAX + 1);
+        assert_eq!(fs.create(tmp, &long, false, 0), Err(Errno::Nametoolong));
+        let ok = "b".repeat(NAME_MAX);
+        for _ in 0..100 {
+            fs.create(tmp, "x", false, 0).expect("create");
+            fs.rename(tmp, "x", tmp, &ok).expect("rename");
+            assert_eq!(fs.used(), cost(&ok));
+            fs.remove(tmp, &ok, false).expect("remove");
+            assert_eq!(fs.used(), 0);
+        }
+        assert_eq!(fs.rename(tmp, "x", tmp, &long), Err(Errno::Nametoolong));
+        // A rename that the quota cannot pay for changes nothing.
+        let mut small = MemFs::new(cost("x") + 10, 0);
+        small.create(tmp, "x", false, 0).expect("create");
+        assert_eq!(small.rename(tmp, "x", tmp, &ok), Err(Errno::Nospc));
+        assert!(small.lookup(tmp, &["x"]).is_ok());
+        // Truncating after all that never underflows: the counter stays exact.
+        let f = fs.create(tmp, "f", false, 0).expect("create");
+        fs.write(f, 0, &[0; 100], 0).expect("write");
+        fs.truncate(f, 0, 0).expect("truncate");
+        assert_eq!(fs.used(), cost("f"));
+    }
+
+    /// H-MEM-NODES: removed nodes are freed; H-CPU-RENAME: the ancestor test walks up.
+    #[test]
+    fn removed_nodes_are_freed_and_deep_renames_are_cheap() {
+        let mut fs = MemFs::new(1 << 30, 0);
+        let tmp = MemFs::mount_root("tmp").unwrap_or_default();
+        for round in 0..3 {
+            for i in 0..1000 {
+                fs.create(tmp, &format!("f{i}"), false, 0).expect("create");
+            }
+            for i in 0..1000 {
+                fs.remove(tmp, &format!("f{i}"), false).expect("remove");
+            }
+            assert_eq!(fs.node_count(), MOUNTS.len(), "round {round}");
+        }
+        let top = fs.create(tmp, "top", true, 0).expect("mkdir");
+        let mut d = top;
+        for _ in 0..2000 {
+            d = fs.create(d, "d", true, 0).expect("mkdir");
+        }
+        assert_eq!(fs.rename(tmp, "top", d, "x"), Err(Errno::Inval));
+        let other = fs.create(tmp, "other", true, 0).expect("mkdir");
+        fs.rename(tmp, "other", d, "x")
+            .expect("rename into the deep end");
+        assert!(fs.is_ancestor(top, other));
     }
 }

@@ -140,6 +140,22 @@ impl Vfs {
         }))
     }
 
+    /// Moves the session's virtual clock on by `ns`, saturating (threat H-TIME).
+    pub fn sleep(&self, ns: u64) {
+        use std::sync::atomic::Ordering;
+        let _ = self
+            .slept_ns
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| {
+                Some(t.saturating_add(ns))
+            });
+    }
+
+    /// The session's virtual time now: capture time plus what its sleeps added.
+    pub fn now_ns(&self) -> u64 {
+        self.epoch_ns
+            .saturating_add(self.slept_ns.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
     /// Locks the in-memory tree.
     pub fn mem(&self) -> MutexGuard<'_, MemFs> {
         // Every MemFs method leaves the tree consistent before it can panic, so a poisoned

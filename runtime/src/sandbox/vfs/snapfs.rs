@@ -34,8 +34,13 @@ pub const MAX_ENTRIES: usize = 1_000_000;
 pub enum SnapEntry {
     /// A directory and its sorted child names.
     Dir(Vec<String>),
-    /// A regular file: its size and its path relative to the snapshot root on the host.
-    File { size: u64, host: PathBuf },
+    /// A regular file: its size, its path relative to the snapshot root on the host, and its
+    /// identity (device, inode) when indexed, checked again when it is opened.
+    File {
+        size: u64,
+        host: PathBuf,
+        id: (u64, u64),
+    },
 }
 
 /// The indexed snapshot directory.
@@ -88,9 +93,9 @@ impl SnapFs {
                     .file_type()
                     .map_err(|e| bad(&format!("cannot stat {rel}"), e))?;
                 if hidden.contains(name.as_str()) {
-                    if let Ok(m) = dir.metadata(&name) {
-                        hidden_ids.insert((m.dev(), m.ino()));
-                    }
+                    // Everything a hidden name holds is hidden under any other name too
+                    // (threat LEAK-LINK: hard links and symlinks into a hidden directory).
+                    hidden_identities(&dir, &name, &mut hidden_ids, path)?;
                     continue;
                 }
                 if ft.is_dir() {
@@ -105,6 +110,7 @@ impl SnapFs {
                         SnapEntry::File {
                             size: m.len(),
                             host: PathBuf::from(&rel),
+                            id: (m.dev(), m.ino()),
                         },
                     );
                 } else if ft.is_symlink() {
@@ -127,10 +133,15 @@ impl SnapFs {
             entries.insert(dir_rel, SnapEntry::Dir(names));
         }
         // A symlink is shown as the regular file it leads to, when that file is inside the
-        // snapshot (cap-std refuses any other) and is not hidden; otherwise it does not exist.
+        // snapshot (cap-std refuses any other), no component of its resolved path is a hidden
+        // name and it is not hidden content under another name; otherwise it does not exist.
         for rel in pending_links {
             let Ok(m) = root.metadata(&rel) else { continue };
-            if !m.is_file() || hidden_ids.contains(&(m.dev(), m.ino())) {
+            let through_hidden = root.canonicalize(&rel).map_or(true, |p| {
+                p.components()
+                    .any(|c| c.as_os_str().to_str().is_some_and(|n| hidden.contains(n)))
+            });
+            if !m.is_file() || through_hidden {
                 continue;
             }
             let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
@@ -144,8 +155,22 @@ impl SnapFs {
                 SnapEntry::File {
                     size: m.len(),
                     host: PathBuf::from(&rel),
+                    id: (m.dev(), m.ino()),
                 },
             );
+        }
+        // Hard links (and symlinks) to hidden content, found before or after it in the walk.
+        let leaked: Vec<String> = entries
+            .iter()
+            .filter(|(_, e)| matches!(e, SnapEntry::File { id, .. } if hidden_ids.contains(id)))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for rel in leaked {
+            entries.remove(&rel);
+            let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+            if let Some(SnapEntry::Dir(names)) = entries.get_mut(parent) {
+                names.retain(|n| n != name);
+            }
         }
         let inos = entries
             .keys()
@@ -169,8 +194,56 @@ impl SnapFs {
         self.inos.get(rel).copied().unwrap_or(0)
     }
 
-    /// Opens an indexed regular file for reading.
-    pub fn open_file(&self, host: &Path) -> std::io::Result<std::fs::File> {
-        Ok(self.root.open(host)?.into_std())
+    /// Opens an indexed regular file for reading; a file that is no longer the one indexed
+    /// (replaced after the session started, perhaps by a link to hidden content) is refused.
+    pub fn open_file(&self, host: &Path, id: (u64, u64)) -> std::io::Result<std::fs::File> {
+        let f = self.root.open(host)?;
+        let m = f.metadata()?;
+        if (m.dev(), m.ino()) != id || !m.is_file() {
+            return Err(std::io::Error::other(
+                "the snapshot changed since it was indexed",
+            ));
+        }
+        Ok(f.into_std())
     }
+}
+
+/// Records the identity of the hidden entry `name` of `dir` and, when it is a directory, of
+/// everything below it (at most [`MAX_ENTRIES`]).
+fn hidden_identities(
+    dir: &Dir,
+    name: &str,
+    ids: &mut HashSet<(u64, u64)>,
+    snapshot: &Path,
+) -> Result<(), SandboxError> {
+    let Ok(m) = dir.symlink_metadata(name) else {
+        return Ok(());
+    };
+    ids.insert((m.dev(), m.ino()));
+    if !m.is_dir() {
+        return Ok(());
+    }
+    let mut stack = vec![PathBuf::from(name)];
+    let mut seen = 0usize;
+    while let Some(rel) = stack.pop() {
+        let Ok(sub) = dir.open_dir(&rel) else {
+            continue;
+        };
+        let Ok(list) = sub.entries() else { continue };
+        for ent in list.flatten() {
+            seen += 1;
+            if seen > MAX_ENTRIES {
+                return Err(SandboxError::Snapshot {
+                    path: snapshot.to_path_buf(),
+                    reason: format!("a hidden directory holds more than {MAX_ENTRIES} entries"),
+                });
+            }
+            let Ok(m) = ent.metadata() else { continue };
+            ids.insert((m.dev(), m.ino()));
+            if m.is_dir() {
+                stack.push(rel.join(ent.file_name()));
+            }
+        }
+    }
+    Ok(())
 }

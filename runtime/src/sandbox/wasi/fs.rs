@@ -49,9 +49,20 @@ fn filetype_code(k: FileType) -> u8 {
     }
 }
 
-/// Current time of a process: its virtual start time plus its virtual clock.
+/// Current time of a process: its virtual start time plus its virtual clock. Virtual time
+/// saturates at the end of u64 nanoseconds (2554-07-21) instead of wrapping to 1970 (threat
+/// H-TIME: `sleep 16700000000; date`).
 pub(crate) fn now(st: &ProcState) -> u64 {
-    st.start_ns + st.clock_ns
+    st.start_ns.saturating_add(st.clock_ns)
+}
+
+/// An in-memory filesystem change's outcome, with a refusal for lack of quota reported as the
+/// command's `disk_quota` whichever call met it (write, truncate, create, mkdir, rename).
+fn charged<T>(st: &ProcState, r: Result<T, Errno>) -> R<T> {
+    if r.as_ref().is_err_and(|e| *e == Errno::Nospc) {
+        st.ctx.soft_error(ErrorKind::DiskQuota);
+    }
+    Ok(r?)
 }
 
 /// Reads from an open file at its offset (or from a pipe).
@@ -99,26 +110,20 @@ pub(crate) fn write_file(f: &OpenFile, data: &[u8], st: &ProcState, at: Option<u
         }
         Backing::Mem(ino) => {
             let vfs = f.vfs.as_ref().ok_or(Errno::Badf)?;
-            let mut mem = vfs.mem();
+            // Lock order (threat H-LOCK): an open file's offset, then the filesystem, as
+            // `read_file`, `fd_seek` and `OpenFile::size` take them.
             let mut pos = f.pos();
+            let mut mem = vfs.mem();
             let start = match at {
                 Some(p) => p,
                 None if f.append => mem.stat(*ino).map(|s| s.1).ok_or(Errno::Badf)?,
                 None => *pos,
             };
-            match mem.write(*ino, start, data, now(st)) {
-                Ok(n) => {
-                    if at.is_none() {
-                        *pos = start + n as u64;
-                    }
-                    Ok(n)
-                }
-                Err(Errno::Nospc) => {
-                    st.ctx.soft_error(ErrorKind::DiskQuota);
-                    Err(Errno::Nospc.into())
-                }
-                Err(e) => Err(e.into()),
+            let n = charged(st, mem.write(*ino, start, data, now(st)))?;
+            if at.is_none() {
+                *pos = start + n as u64;
             }
+            Ok(n)
         }
         Backing::Host { .. } | Backing::Bytes(_) | Backing::PipeRead(_) => Err(Errno::Badf.into()),
         Backing::Dir { .. } => Err(Errno::Isdir.into()),
@@ -212,12 +217,24 @@ fn fd_write(
 ) -> R {
     let (mem, st) = split(c)?;
     let f = st.spec.fds.get(fd as u32)?.clone();
-    let mut data = Vec::new();
+    // Each iovec is written straight from guest memory: gathering them first let 1,024
+    // iovecs over the same guest buffer make the host allocate 1,024 times its size (threat
+    // H-MEM-IOVEC). A failure after some bytes went out is a short write, as POSIX has it.
+    let mut total = 0usize;
     for (ptr, len) in iovecs(mem, iovs, n)? {
-        data.extend_from_slice(slice(mem, ptr, len)?);
+        let data = slice(mem, ptr, len)?;
+        let off = at.map(|a| a.saturating_add(total as u64));
+        let n = match write_file(&f, data, st, off) {
+            Ok(n) => n,
+            Err(_) if total > 0 => break,
+            Err(e) => return Err(e),
+        };
+        total += n;
+        if n < data.len() {
+            break;
+        }
     }
-    let n = write_file(&f, &data, st, at)?;
-    write_u32(mem, nwritten, n as u32)
+    write_u32(mem, nwritten, total as u32)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -242,15 +259,8 @@ fn path_open(
         Err(Errno::Noent) if oflags & O_CREAT != 0 => {
             let (parent, name) = vfs.mem_parent(&abs)?;
             let now = now(st);
-            let ino = vfs
-                .mem()
-                .create(parent, &name, false, now)
-                .inspect_err(|e| {
-                    if *e == Errno::Nospc {
-                        st.ctx.soft_error(ErrorKind::DiskQuota);
-                    }
-                })?;
-            Loc::Mem(ino)
+            let created = vfs.mem().create(parent, &name, false, now);
+            Loc::Mem(charged(st, created)?)
         }
         Err(e) => return Err(e.into()),
     };
@@ -273,18 +283,19 @@ fn path_open(
         Loc::Tool(_) => OpenFile::new(Backing::Bytes(Vec::new()), true, false),
         Loc::Snap(rel) => {
             let snap = vfs.snap().ok_or(Errno::Noent)?;
-            let Some(crate::sandbox::vfs::snapfs::SnapEntry::File { host, size }) = snap.get(&rel)
+            let Some(crate::sandbox::vfs::snapfs::SnapEntry::File { host, size, id }) =
+                snap.get(&rel)
             else {
                 return Err(Errno::Noent.into());
             };
-            let file = snap.open_file(host).map_err(|_| Errno::Acces)?;
+            let file = snap.open_file(host, *id).map_err(|_| Errno::Acces)?;
             let mut of = OpenFile::raw(Backing::Host { file, size: *size }, true, false);
             of.host_stat = Some(stat);
             Arc::new(of)
         }
         Loc::Mem(ino) => {
             if oflags & O_TRUNC != 0 {
-                vfs.mem().truncate(ino, 0, now(st))?;
+                charged(st, vfs.mem().truncate(ino, 0, now(st)))?;
             }
             let mut of = OpenFile::raw(Backing::Mem(ino), read, write);
             of.append = fdflags & FDFLAG_APPEND != 0;
@@ -296,6 +307,9 @@ fn path_open(
     let new = st.spec.fds.insert(file)?;
     write_u32(mem, out, new)
 }
+
+/// Host bytes one cached directory entry costs beside its name (the tuple and the String).
+const LISTING_ENTRY_COST: usize = 48;
 
 fn fd_readdir(
     c: &mut Caller<'_, ProcState>,
@@ -310,13 +324,27 @@ fn fd_readdir(
     let Backing::Dir { loc, .. } = &f.backing else {
         return Err(Errno::Notdir.into());
     };
-    let vfs = &st.ctx.vfs;
-    let me = vfs.stat(loc)?;
-    let mut entries = vec![
-        (".".to_string(), me.ino, FileType::Dir),
-        ("..".to_string(), me.ino, FileType::Dir),
-    ];
-    entries.extend(vfs.list(loc)?);
+    let entries = {
+        let mut cached = f.listing.lock().unwrap_or_else(|e| e.into_inner());
+        match cached.as_ref() {
+            Some((l, _)) if cookie > 0 => l.clone(),
+            _ => {
+                *cached = None;
+                let vfs = &st.ctx.vfs;
+                let me = vfs.stat(loc)?;
+                let mut entries = vec![
+                    (".".to_string(), me.ino, FileType::Dir),
+                    ("..".to_string(), me.ino, FileType::Dir),
+                ];
+                entries.extend(vfs.list(loc)?);
+                let bytes: usize = entries.iter().map(|e| e.0.len() + LISTING_ENTRY_COST).sum();
+                let charge = st.ctx.charge_memory(bytes as u64)?;
+                let l = Arc::new(entries);
+                *cached = Some((l.clone(), charge));
+                l
+            }
+        }
+    };
     let out = slice_mut(mem, buf, buf_len)?;
     let mut w = 0usize;
     for (i, (name, ino, kind)) in entries.iter().enumerate().skip(cookie.max(0) as usize) {
@@ -363,11 +391,21 @@ fn remove(c: &mut Caller<'_, ProcState>, fd: i32, path: i32, len: i32, dir: bool
     Ok(vfs.mem().remove(parent, &name, dir)?)
 }
 
+/// Calls that may wait on a pipe: their time is waiting, not work, and is not charged.
+const WAITING_CALLS: &[&str] = &["fd_read", "fd_write", "fd_pread", "fd_pwrite"];
+
+/// Links one p1 function; the host time of every call that does not wait is charged to the
+/// command's CPU limit (threat H-CPU-HOST: a rename or a listing over a huge tree was free).
 macro_rules! wrap {
     ($linker:ident, $name:literal, |$c:ident $(, $a:ident : $t:ty)*| $body:expr) => {
         $linker.func_wrap(P1, $name, |mut $c: Caller<'_, ProcState> $(, $a: $t)*| -> Result<i32> {
+            let started = std::time::Instant::now();
             let $c = &mut $c;
-            ret(|| -> R { $body })
+            let r = ret(|| -> R { $body });
+            if !WAITING_CALLS.contains(&$name) {
+                $c.data().ctx.charge_host_time(started.elapsed());
+            }
+            r
         })?;
     };
 }
@@ -483,11 +521,8 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
         let f = st.spec.fds.get(fd as u32)?.clone();
         match (&f.backing, f.writable) {
             (Backing::Mem(ino), true) => {
-                Ok(st
-                    .ctx
-                    .vfs
-                    .mem()
-                    .truncate(*ino, size.max(0) as u64, now(st))?)
+                let r = st.ctx.vfs.mem().truncate(*ino, size.max(0) as u64, now(st));
+                charged(st, r)
             }
             _ => Err(Errno::Badf.into()),
         }
@@ -604,8 +639,8 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
             }
             let (parent, name) = vfs.mem_parent(&abs)?;
             let now = now(st);
-            vfs.mem().create(parent, &name, true, now)?;
-            Ok(())
+            let created = vfs.mem().create(parent, &name, true, now);
+            charged(st, created).map(drop)
         }
     );
     wrap!(l, "path_unlink_file", |c, fd: i32, path: i32, len: i32| {
@@ -627,7 +662,8 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
             vfs.resolve(&from)?;
             let (fp, fname) = vfs.mem_parent(&from)?;
             let (tp, tname) = vfs.mem_parent(&to)?;
-            Ok(vfs.mem().rename(fp, &fname, tp, &tname)?)
+            let renamed = vfs.mem().rename(fp, &fname, tp, &tname);
+            charged(st, renamed)
         }
     );
     wrap!(

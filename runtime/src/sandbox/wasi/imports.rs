@@ -29,7 +29,8 @@ use std::time::Duration;
 /// The descriptor table every process starts from: the root directory at [`ROOT_FD`].
 pub fn base_fds() -> FdTable {
     let mut t = FdTable::default();
-    t.set(
+    // The first descriptor of an empty table always fits.
+    let _ = t.set(
         ROOT_FD,
         OpenFile::new(
             Backing::Dir {
@@ -48,6 +49,9 @@ fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
     if !(0..=64 << 20).contains(&len) {
         return Err(Errno::Inval.into());
     }
+    // The request's bytes (argv, environment, start state) stay in host memory while the
+    // child runs: charged to the command before they are copied (threat H-MEM-SPAWN).
+    let charge = st.ctx.charge_memory(len as u64)?;
     let req = SpawnRequest::decode(slice(mem, req, len)?).map_err(|_| Errno::Inval)?;
     let cwd = normalize("/", &String::from_utf8(req.cwd).map_err(|_| Errno::Inval)?)?;
     let vfs = &st.ctx.vfs;
@@ -59,7 +63,7 @@ fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
         if *child == ROOT_FD {
             return Err(Errno::Inval.into());
         }
-        fds.set(*child, st.spec.fds.get(*parent)?.clone());
+        fds.set(*child, st.spec.fds.get(*parent)?.clone())?;
     }
     let inherited = st.spec.deadline.clone();
     let deadline = if req.timeout_ns > 0 {
@@ -69,6 +73,7 @@ fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
         inherited
     };
     let spec = ProcSpec {
+        charge: Some(charge),
         argv: req.argv,
         env: req.env,
         cwd,
@@ -123,7 +128,11 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
     l.func_wrap(m, "pipe", |mut c: Caller<'_, ProcState>, out: i32| {
         ret(|| {
             let (mem, st) = split(&mut c)?;
+            let charge = st
+                .ctx
+                .charge_memory(crate::sandbox::pipe::PIPE_CAPACITY as u64)?;
             let (r, w) = pipe();
+            r.hold(charge);
             let rfd = st
                 .spec
                 .fds
@@ -154,11 +163,13 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
         |mut c: Caller<'_, ProcState>, data: i32, len: i32, out: i32| {
             ret(|| {
                 let (mem, st) = split(&mut c)?;
-                let bytes = slice(mem, data, len)?.to_vec();
-                let fd = st
-                    .spec
-                    .fds
-                    .insert(OpenFile::new(Backing::Bytes(bytes), true, false))?;
+                // Heredoc contents live on the host as long as a descriptor is open on them:
+                // charged first (threat H-MEM-MEMFD: 150 copies of 10 MB reached 1.5 GB).
+                let src = slice(mem, data, len)?;
+                let charge = st.ctx.charge_memory(src.len() as u64)?;
+                let mut of = OpenFile::raw(Backing::Bytes(src.to_vec()), true, false);
+                of.charge = Some(charge);
+                let fd = st.spec.fds.insert(Arc::new(of))?;
                 write_u32(mem, out, fd)
             })
         },

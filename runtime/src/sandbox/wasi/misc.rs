@@ -39,10 +39,10 @@ fn sizes(mem: &mut [u8], list: &[Vec<u8>], count: i32, size: i32) -> R {
 }
 
 fn clock(st: &mut ProcState, id: i32) -> R<u64> {
-    st.clock_ns += CLOCK_STEP;
+    st.clock_ns = st.clock_ns.saturating_add(CLOCK_STEP);
     match id {
         0 => Ok(now(st)),
-        1 => Ok(MONOTONIC_BASE + st.clock_ns),
+        1 => Ok(MONOTONIC_BASE.saturating_add(st.clock_ns)),
         2 | 3 => Ok(st.clock_ns),
         _ => Err(Errno::Inval.into()),
     }
@@ -69,7 +69,7 @@ fn poll_oneoff(c: &mut Caller<'_, ProcState>, input: i32, output: i32, n: i32, n
                     let t = if id == 0 {
                         now(st)
                     } else {
-                        MONOTONIC_BASE + st.clock_ns
+                        MONOTONIC_BASE.saturating_add(st.clock_ns)
                     };
                     timeout.saturating_sub(t)
                 } else {
@@ -114,20 +114,14 @@ fn poll_oneoff(c: &mut Caller<'_, ProcState>, input: i32, output: i32, n: i32, n
             if d.expired() || sleep.is_some_and(|w| at.saturating_add(w) >= stop) {
                 let w = stop.saturating_sub(at);
                 st.clock_ns = st.clock_ns.saturating_add(w);
-                st.ctx
-                    .vfs
-                    .slept_ns
-                    .fetch_add(w, std::sync::atomic::Ordering::SeqCst);
+                st.ctx.vfs.sleep(w);
                 d.fire();
                 return Err(Fail::Trap(Exit(STATUS_TERM).into()));
             }
         }
         if let Some(w) = sleep {
             st.clock_ns = st.clock_ns.saturating_add(w);
-            st.ctx
-                .vfs
-                .slept_ns
-                .fetch_add(w, std::sync::atomic::Ordering::SeqCst);
+            st.ctx.vfs.sleep(w);
         } else {
             // Only unready pipes: wait for one by reading nothing; poll again on wake.
             std::thread::sleep(std::time::Duration::from_millis(1));

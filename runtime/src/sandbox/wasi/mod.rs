@@ -93,8 +93,12 @@ pub(crate) fn write_u64(mem: &mut [u8], ptr: i32, v: u64) -> R {
     Ok(())
 }
 
-/// A guest string (a path), which must be UTF-8.
+/// A guest string (a path), which must be UTF-8 and at most `PATH_MAX` bytes: the length
+/// is checked before anything is copied (threat H-MEM-NAMES).
 pub(crate) fn read_str(mem: &[u8], ptr: i32, len: i32) -> R<String> {
+    if len as u32 as usize > super::vfs::PATH_MAX {
+        return Err(Errno::Nametoolong.into());
+    }
     let b = slice(mem, ptr, len)?;
     String::from_utf8(b.to_vec()).map_err(|_| Fail::Errno(Errno::Inval))
 }
