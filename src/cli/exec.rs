@@ -27,6 +27,10 @@ pub struct SandboxArgs {
     /// Memory limit per process, MiB.
     #[arg(long, default_value_t = 512)]
     pub memory_mb: usize,
+    /// Host memory limit per command, MiB: every process's memory plus the host's buffers for
+    /// them (heredocs, spawn requests, pipes, directory listings).
+    #[arg(long, default_value_t = 2048)]
+    pub memory_mb_total: u64,
     /// Processes one command may start.
     #[arg(long, default_value_t = 4096)]
     pub max_processes: usize,
@@ -66,6 +70,7 @@ impl SandboxArgs {
                 .map(Duration::from_secs_f64)
                 .unwrap_or(timeout),
             memory_bytes: self.memory_mb << 20,
+            memory_total_bytes: self.memory_mb_total << 20,
             max_processes: self.max_processes,
             output_bytes: self.max_output,
             disk_bytes: self.disk_mb << 20,

@@ -498,8 +498,12 @@ impl Shell {
         // Where the previous word or process substitution ended in the source: the parser
         // splits `--file=<(cmd)` into a word and a substitution that touch, and bash makes
         // them one argument.
+        // Only a substitution glues: two words never touch, and spans after a heredoc are
+        // not reliable enough to say they do.
         let mut last_end: Option<usize> = None;
+        let mut last_psub = false;
         for item in &all {
+            let psub = matches!(item, Item::ProcessSubstitution(..));
             let (start, end) = match item {
                 Item::Word(w) => w.loc.as_ref().map(|l| (l.start.index, l.end.index)).unzip(),
                 // The subshell's span starts at its `(`, one past the `<` or `>`.
@@ -508,8 +512,10 @@ impl Shell {
                 }
                 _ => (None, None),
             };
-            let glued = start.is_some() && start == last_end && !argv.is_empty();
+            let glued =
+                (psub || last_psub) && start.is_some() && start == last_end && !argv.is_empty();
             last_end = end;
+            last_psub = psub;
             let argv_len = argv.len();
             match item {
                 Item::Word(w) => match self.expand_word(&w.value, io) {
