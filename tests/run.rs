@@ -433,7 +433,7 @@ fn snapshot_and_score_commands() {
         .output()
         .expect("score");
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(v["rcabox"]["all_recall_ap"], 0.5);
+    assert_eq!(v["all_recall_ap"], 0.5);
     assert_eq!(v["precision"], 0.5);
     assert_eq!(v["recall"], 1.0);
     assert_eq!(v["matches"][0]["root_cause"], "frontend-block-all-ports");

@@ -1,0 +1,1 @@
+for f in metrics/service_*; do echo "$(basename $f .tsv): $(wc -l < $f)"; done | head -5

@@ -1,0 +1,1 @@
+grep -E 'ERROR|WARN' otel_logs_raw.tsv | awk -F'\t' '{print $8}' | sort | uniq -c | sort -rn | head -5

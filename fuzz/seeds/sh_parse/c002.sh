@@ -1,0 +1,1 @@
+tail -n +2 otel_traces_raw.tsv | awk -F'\t' '$14=="Error"{c[$8]++} END{for(s in c) print c[s], s}' | sort -rn

@@ -1,0 +1,1 @@
+s='hello world'; echo ${s^^} ${s%% *} ${s#* } ${s/o/0} ${s//o/0}

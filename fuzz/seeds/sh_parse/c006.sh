@@ -1,0 +1,1 @@
+awk -F'\t' 'NR>1{print length($9)}' otel_logs_raw.tsv | sort -n | tail -1

@@ -1,0 +1,1 @@
+find metrics -name 'pod_*' -size +1k | sort | head -3

@@ -1,0 +1,1 @@
+while IFS=$'\t' read -r ts sev rest; do echo "$sev"; done < <(head -4 otel_logs_raw.tsv | tail -3 | cut -f1,6)

@@ -1,0 +1,3 @@
+cat <<EOF
+value: $USER
+EOF

@@ -1,0 +1,1 @@
+grep -l ERROR *.tsv | xargs -I{} sh -c 'echo {}: $(grep -c ERROR {})'

@@ -1,0 +1,1 @@
+sed -n '1p' otel_logs_raw.tsv | tr '\t' '\n' | nl | head -5

@@ -1,0 +1,1 @@
+grep -oE '"k8s.pod.name": "[^"]+"' otel_logs_raw.tsv | sort -u | head -3

@@ -1,0 +1,1 @@
+test -s otel_logs_raw.tsv && echo nonempty

@@ -1,0 +1,1 @@
+for s in frontend cart; do grep -c "\b$s\b" otel_logs_raw.tsv; done

@@ -1,0 +1,1 @@
+echo "${USER}/file" '$USER' \$USER

@@ -1,0 +1,1 @@
+! grep -q nothing otel_logs_raw.tsv && echo absent

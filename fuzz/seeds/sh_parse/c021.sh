@@ -1,0 +1,1 @@
+grep -c ERROR otel_logs_raw.tsv otel_traces_raw.tsv

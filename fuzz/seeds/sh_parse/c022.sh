@@ -1,0 +1,1 @@
+jq '.[0] | keys' alerts/$(ls alerts | tail -1)

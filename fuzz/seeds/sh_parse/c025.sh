@@ -1,0 +1,1 @@
+echo '"x"' | jq --arg v y '. + $v'

@@ -1,0 +1,1 @@
+du -b otel_logs_raw.tsv

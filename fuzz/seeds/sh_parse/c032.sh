@@ -1,0 +1,1 @@
+mkdir -p /tmp/rcx && head -100 otel_logs_raw.tsv | gzip -c > /tmp/rcx/a.gz && zcat /tmp/rcx/a.gz | wc -l

@@ -1,0 +1,1 @@
+head -3 otel_traces_raw.tsv | cut -f8,14 | column -t

@@ -1,0 +1,1 @@
+declare -i n=7; n+=3; echo $n

@@ -1,0 +1,1 @@
+declare -i c=0; for f in alerts/*; do c+=1; done; echo $c

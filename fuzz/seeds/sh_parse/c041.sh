@@ -1,0 +1,1 @@
+IFS=$'\t' read -ra f <<< "$(head -1 otel_logs_raw.tsv)"; echo ${#f[@]} ${f[-1]} ${f[7]}

@@ -1,0 +1,1 @@
+x=(1 2 3); declare -p x

@@ -1,0 +1,1 @@
+sort --random-source=<(yes) -R <<< $'b\na\nc' | sort

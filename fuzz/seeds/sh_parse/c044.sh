@@ -1,0 +1,1 @@
+grep -c --file=<(echo ERROR) otel_logs_raw.tsv

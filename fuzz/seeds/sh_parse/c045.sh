@@ -1,0 +1,1 @@
+ls -l | cut -c1-10; ls -l alerts | head -3 | cut -c1-10

@@ -1,0 +1,1 @@
+rg -c ERROR --sort path
