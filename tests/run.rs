@@ -319,6 +319,100 @@ fn run_scores_reports_and_replays_byte_identically() {
     );
 }
 
+/// Fault injection: the run directory's filesystem fills up mid-run (a 60 KiB tmpfs, which
+/// needs root; elsewhere the test says so and stops). The run stops with an error naming the
+/// file and the cause, once; the directory, moved where there is room, resumes to exactly the
+/// scores of a run that never failed.
+#[test]
+fn a_full_disk_stops_the_run_cleanly_and_it_resumes() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let small = d.path().join("small");
+    std::fs::create_dir(&small).expect("mkdir");
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=60k", "tmpfs"])
+        .arg(&small)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        println!("cannot mount a small tmpfs here (not root?): disk-full injection not run");
+        return;
+    }
+    let args = ["--questions", "Scenario-2,Scenario-31", "--repeats", "2"];
+    let o = run_to(&small.join("run"), &args);
+    let moved = d.path().join("moved");
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(small.join("run"))
+        .arg(&moved)
+        .status();
+    let _ = Command::new("umount").arg(&small).status();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.matches("No space left on device").count(),
+        1,
+        "one clear error naming the cause: {err}"
+    );
+    assert!(err.contains("/run/"), "the error names the file: {err}");
+    assert!(copied.is_ok_and(|s| s.success()));
+    let o = rcabox()
+        .args(["run", "--resume"])
+        .arg(&moved)
+        .args(args)
+        .output()
+        .expect("resume");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let whole = d.path().join("whole");
+    assert!(run_to(&whole, &args).status.success());
+    assert_eq!(scores(&moved), scores(&whole));
+}
+
+/// Fault injection: a snapshot changed while the run used it (here by the agent program, on the
+/// host, at its first turn) is detected by its hash, and the run fails saying which and what to
+/// do, instead of scoring episodes that saw two versions.
+#[test]
+fn a_snapshot_changed_during_the_run_is_detected() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let snaps = d.path().join("snaps");
+    std::fs::create_dir(&snaps).expect("mkdir");
+    let copied = Command::new("cp")
+        .arg("-r")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/Scenario-2"))
+        .arg(&snaps)
+        .status()
+        .expect("cp");
+    assert!(copied.success());
+    let agent = d.path().join("agent.sh");
+    std::fs::write(
+        &agent,
+        format!(
+            "read line\necho x >> {}\necho '{{\"content\": \"\", \"tool_calls\": [{{\"id\": \"f\", \"name\": \"finish\", \"arguments\": [\"otel-demo/Service/cart\"]}}]}}'\n",
+            snaps.join("Scenario-2/otel_logs_raw.tsv").display()
+        ),
+    )
+    .expect("agent");
+    let run = d.path().join("run");
+    let o = rcabox()
+        .args(["run", "--repeats", "1", "--snapshots"])
+        .arg(&snaps)
+        .arg("--agent")
+        .arg(format!("cmd:sh {}", agent.display()))
+        .arg("--out")
+        .arg(&run)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("Scenario-2") && err.contains("changed during the run"),
+        "{err}"
+    );
+    assert!(
+        !run.join("results.json").exists(),
+        "no scores from a changed snapshot"
+    );
+}
+
 #[test]
 fn kill_9_then_resume_equals_an_uninterrupted_run() {
     let d = tempfile::tempdir().expect("tempdir");

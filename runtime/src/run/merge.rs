@@ -7,7 +7,7 @@ use super::{RunError, RunInfo, episode_dir, finished, load_info, write_atomic};
 fn copy_dir(from: &Path, to: &Path) -> Result<(), RunError> {
     let io = |p: &Path| {
         let p = p.display().to_string();
-        move |source| RunError::Io { path: p, source }
+        move |error| RunError::Io { path: p, error }
     };
     std::fs::create_dir_all(to).map_err(io(to))?;
     for e in std::fs::read_dir(from).map_err(io(from))?.flatten() {

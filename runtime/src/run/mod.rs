@@ -31,21 +31,19 @@ use crate::trajectory::{Ending, Header, Writer};
 /// A run could not proceed.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    /// File system.
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    /// File system. (The error is part of the message, not a `source`: printed with its
+    /// chain, it would appear twice.)
+    #[error("{path}: {error}")]
+    Io { path: String, error: std::io::Error },
     /// A file of the run directory is not what it should be.
     #[error("{0}")]
     Invalid(String),
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
-    move |source| RunError::Io {
+    move |error| RunError::Io {
         path: path.display().to_string(),
-        source,
+        error,
     }
 }
 
@@ -259,6 +257,8 @@ pub fn pending(plan: &Plan) -> Result<Vec<(usize, usize)>, RunError> {
 /// episode becomes an error, not a crashed run.
 pub fn execute(plan: Arc<Plan>, mut progress: impl FnMut(&EpisodeInfo)) -> Result<(), RunError> {
     let todo = pending(&plan)?;
+    let mut ran: Vec<usize> = todo.iter().map(|t| t.0).collect();
+    ran.dedup();
     let runtime = Runtime::shared().map_err(|e| RunError::Invalid(e.to_string()))?;
     let tools_hash: Arc<str> = runtime.tools_hash().into();
     let tokio = tokio::runtime::Builder::new_current_thread()
@@ -303,7 +303,30 @@ pub fn execute(plan: Arc<Plan>, mut progress: impl FnMut(&EpisodeInfo)) -> Resul
             }
         }
         first_error.map_or(Ok(()), Err)
-    })
+    })?;
+    unchanged(&plan, &ran)
+}
+
+/// Fails when a snapshot of the run changed while its episodes ran: they may have seen
+/// either version, so the run is not what `run.json` says it is. The episodes are kept.
+fn unchanged(plan: &Plan, questions: &[usize]) -> Result<(), RunError> {
+    for &qi in questions {
+        let q = &plan.info.questions[qi];
+        let now = manifest::hash(&q.snapshot).map_err(|e| RunError::Invalid(e.to_string()))?;
+        if now != q.snapshot_hash {
+            return Err(RunError::Invalid(format!(
+                "the snapshot of {} ({}) changed during the run ({} at the start, {} now): \
+                 its episodes may have seen either version; restore it, delete episodes/{} and \
+                 resume, or start a new run",
+                q.id,
+                q.snapshot.display(),
+                q.snapshot_hash,
+                now,
+                q.id
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn one(
