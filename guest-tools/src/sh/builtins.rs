@@ -933,35 +933,19 @@ impl Shell {
 
 /// Splits a line into fields as `read -a` does: runs of IFS white space separate fields and
 /// are dropped at both ends; each other IFS character ends a field, so `,a,,b,` gives
-/// `["", "a", "", "b"]` (a last separator makes no empty field).
+/// `["", "a", "", "b"]` (a last separator makes no empty field). Word splitting's splitter
+/// leaves out a leading empty field (a word's first fragment may continue earlier text);
+/// a line has no earlier text, so it is added here.
 fn read_fields(line: &str, ifs: &str) -> Vec<String> {
     let is_ws = |c: char| c.is_whitespace() && ifs.contains(c);
     let line = line.trim_matches(is_ws);
-    let chars: Vec<char> = line.chars().collect();
-    let (mut fields, mut cur, mut i) = (Vec::new(), String::new(), 0);
-    while i < chars.len() {
-        let c = chars[i];
-        if !ifs.contains(c) {
-            cur.push(c);
-            i += 1;
-            continue;
-        }
-        // One separator: white space around at most one other IFS character.
-        while i < chars.len() && is_ws(chars[i]) {
-            i += 1;
-        }
-        if i < chars.len() && ifs.contains(chars[i]) && !is_ws(chars[i]) {
-            i += 1;
-            while i < chars.len() && is_ws(chars[i]) {
-                i += 1;
-            }
-        }
-        fields.push(std::mem::take(&mut cur));
-    }
-    if !cur.is_empty() {
-        fields.push(cur);
-    }
-    fields
+    let leading = line.starts_with(|c: char| ifs.contains(c) && !is_ws(c));
+    let fields = super::expand::split_ifs(line, ifs).into_iter().flatten();
+    leading
+        .then(String::new)
+        .into_iter()
+        .chain(fields)
+        .collect()
 }
 
 /// A value in `declare -p`'s double quotes.

@@ -795,7 +795,7 @@ impl Shell {
 }
 
 /// Splits on IFS: `None` ends a field, `Some` is text (possibly an empty field of its own).
-fn split_ifs(s: &str, ifs: &str) -> Vec<Option<String>> {
+pub(super) fn split_ifs(s: &str, ifs: &str) -> Vec<Option<String>> {
     if ifs.is_empty() {
         return vec![Some(s.to_string())];
     }
