@@ -14,7 +14,8 @@ use super::pipe::{PipeReader, PipeWriter};
 use super::vfs::memfs::Ino;
 use super::vfs::{Errno, FileType, Loc, Stat, Vfs};
 
-/// Most descriptors one process may hold open.
+/// Most descriptors one process may hold open: a loop of `exec {fd}<file` or of pipes ends
+/// here with `EMFILE` (threat H-FD).
 pub const MAX_FDS: usize = 1024;
 
 /// What an open file reads from or writes to.

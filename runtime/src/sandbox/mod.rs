@@ -131,6 +131,7 @@ impl Default for Limits {
             memory_bytes: 512 << 20,
             memory_total_bytes: 2 << 30,
             max_processes: 4096,
+            // Threat H-PROC: a fork bomb ends at these.
             max_live_processes: 64,
             output_bytes: 8 << 20,
             disk_bytes: 256 << 20,

@@ -9,7 +9,9 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-/// Bytes a pipe buffers before its writer blocks; Linux's default pipe size.
+/// Bytes a pipe buffers before its writer blocks; Linux's default pipe size. A fast writer
+/// waits instead of buffering its output in host memory (threat H-PIPE); each pipe's buffer is
+/// charged to the command's memory budget when it is made.
 pub const PIPE_CAPACITY: usize = 64 * 1024;
 
 /// How often a blocked reader or writer wakes to check whether its command was stopped.

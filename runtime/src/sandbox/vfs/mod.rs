@@ -354,7 +354,8 @@ impl Vfs {
     }
 }
 
-/// Joins `path` onto the absolute directory `base` and normalises `.` and `..` lexically.
+/// Joins `path` onto the absolute directory `base` and normalises `.` and `..` lexically, so
+/// no spelling climbs above `/` (threat ESC-PATH).
 pub fn normalize(base: &str, path: &str) -> Result<String, Errno> {
     if path.len() > PATH_MAX {
         return Err(Errno::Nametoolong);

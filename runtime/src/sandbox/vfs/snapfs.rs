@@ -14,7 +14,7 @@ use cap_std::fs::{Dir, MetadataExt};
 
 use super::super::SandboxError;
 
-/// File names never shown to a guest, wherever they stand in the snapshot.
+/// File names never shown to a guest, wherever they stand in the snapshot (threat LEAK-NAME).
 pub const DEFAULT_HIDDEN: &[&str] = &[
     "ground_truth.yaml",
     "groundtruth.yaml",
@@ -26,7 +26,8 @@ pub const DEFAULT_HIDDEN: &[&str] = &[
     "rcabox-provenance.json",
 ];
 
-/// Entries a snapshot may hold; bounds the index's memory for a mis-pointed `--snapshot /`.
+/// Entries a snapshot may hold; bounds the index's memory for a mis-pointed `--snapshot /` or
+/// a hostile snapshot of millions of files.
 pub const MAX_ENTRIES: usize = 1_000_000;
 
 /// One indexed file or directory.
