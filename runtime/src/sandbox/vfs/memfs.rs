@@ -270,20 +270,6 @@ impl MemFs {
             .collect())
     }
 
-    /// Up to `max` sorted entries of a directory after the first `skip`, with the total count:
-    /// a listing read a few entries at a time costs what it returns, not the whole directory
-    /// each time (threat H-CPU-READDIR).
-    pub fn list_page(
-        &self,
-        ino: Ino,
-        skip: usize,
-        max: usize,
-    ) -> Result<(Vec<(String, Ino)>, usize), Errno> {
-        let d = self.dir_of(ino)?;
-        let page = d.iter().skip(skip).take(max).map(|(k, v)| (k.clone(), *v));
-        Ok((page.collect(), d.len()))
-    }
-
     /// Removes `name` from `dir`: a file when `want_dir` is false, an empty directory otherwise.
     pub fn remove(&mut self, dir: Ino, name: &str, want_dir: bool) -> Result<(), Errno> {
         let child = self.lookup(dir, &[name])?;
