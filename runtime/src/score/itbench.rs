@@ -126,18 +126,21 @@ impl Scores {
             .map(|d| format!("{}: {}", d.submitted, d.explanation))
             .collect::<Vec<_>>()
             .join("\n");
+        let calculation = Calculation::of(&predicted, n);
+        let root_cause_entity_k = top(LEGACY_K);
+        let at_k = KS
+            .iter()
+            .map(|&k| (format!("root_cause_entity_k@{k}"), top(k)))
+            .collect();
         Scores {
             root_cause_entity: EntityScore {
-                calculation: Calculation::of(&predicted, n),
+                calculation,
                 gt_entities,
-                predicted_entities: predicted.clone(),
+                predicted_entities: predicted,
                 justification,
             },
-            root_cause_entity_k: top(LEGACY_K),
-            at_k: KS
-                .iter()
-                .map(|&k| (format!("root_cause_entity_k@{k}"), top(k)))
-                .collect(),
+            root_cause_entity_k,
+            at_k,
             root_cause_reasoning: None,
             propagation_chain: None,
         }
