@@ -626,6 +626,9 @@ fn collect(o: &Opts, path: &str, top: bool, out: &mut Vec<String>, errors: &mut 
         return;
     }
     if !top {
+        if under_dev(p) {
+            return;
+        }
         if o.prog == "rg" && !o.hidden && name.starts_with('.') {
             return;
         }
@@ -637,6 +640,28 @@ fn collect(o: &Opts, path: &str, top: bool, out: &mut Vec<String>, errors: &mut 
         }
     }
     out.push(path.to_string());
+}
+
+/// Whether a file met while recursing is one of the sandbox's devices, which GNU grep skips
+/// under `-r` (its `-D` default there) and ripgrep never reads: otherwise `grep -r x /` reads
+/// `/dev/zero` until the memory limit and `/dev/stdin` until input ends. The host reports its
+/// devices as regular files (WASI uutils refuse to read anything else), so they are known by
+/// place: everything in `/dev` is a device or a link to one.
+fn under_dev(p: &Path) -> bool {
+    let Ok(abs) = std::path::absolute(p) else {
+        return false;
+    };
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::Normal(n) => parts.push(n),
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            _ => {}
+        }
+    }
+    parts.first().is_some_and(|d| *d == "dev")
 }
 
 fn run(o: Opts) -> i32 {

@@ -7,6 +7,7 @@
 //! of agents or episodes.
 
 pub mod budget;
+pub mod cpu;
 pub mod engine;
 pub mod fdtable;
 mod hugepages;

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use rcabox_proto::{STATUS_KILLED, STATUS_SIGPIPE, STATUS_TERM, STATUS_TRAPPED};
 use wasmtime::{Memory, ResourceLimiter, Store, UpdateDeadline};
 
-use super::engine::{EPOCH_TICK, Runtime};
+use super::cpu::CpuMeter;
+use super::engine::Runtime;
 use super::fdtable::FdTable;
 use super::vfs::{Errno, Vfs};
 use super::{ErrorKind, Limits};
@@ -150,11 +151,9 @@ pub struct CommandCtx {
     pub limits: Limits,
     /// Set to stop every process of the command.
     pub cancel: Cancel,
-    /// Epoch ticks spent executing wasm, summed over processes.
-    pub cpu_ticks: AtomicU64,
-    /// Host time spent inside imports on the processes' behalf, in nanoseconds, charged to
-    /// the CPU limit with the ticks (threat H-CPU-HOST).
-    pub host_ns: AtomicU64,
+    /// CPU time of the command's processes, wasm and host imports, in nanoseconds
+    /// ([`super::cpu`]).
+    pub cpu_ns: AtomicU64,
     /// Host memory held for the command ([`super::budget`]).
     pub memory: Arc<super::budget::MemBudget>,
     /// Limits hit that did not stop the command (output, quota, processes, memory).
@@ -181,8 +180,7 @@ impl CommandCtx {
             vfs,
             limits,
             cancel: Cancel::default(),
-            cpu_ticks: AtomicU64::new(0),
-            host_ns: AtomicU64::new(0),
+            cpu_ns: AtomicU64::new(0),
             memory,
             soft_errors: Mutex::new(Vec::new()),
             seed,
@@ -202,16 +200,18 @@ impl CommandCtx {
         })
     }
 
-    /// Adds host time spent in an import to the command's CPU account.
-    pub fn charge_host_time(&self, d: Duration) {
-        let ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
-        self.host_ns.fetch_add(ns, Ordering::Relaxed);
-    }
-
-    /// CPU used so far, in epoch ticks: wasm execution plus host time in imports.
-    pub fn cpu_used_ticks(&self) -> u64 {
-        let tick = EPOCH_TICK.as_nanos() as u64;
-        self.cpu_ticks.load(Ordering::Relaxed) + self.host_ns.load(Ordering::Relaxed) / tick
+    /// Adds a process's CPU time to the command's; true once the command is past its CPU
+    /// limit, which is then recorded as the reason to stop every process.
+    pub fn charge_cpu(&self, ns: u64) -> bool {
+        let used = self
+            .cpu_ns
+            .fetch_add(ns, Ordering::Relaxed)
+            .saturating_add(ns);
+        let over = u128::from(used) > self.limits.cpu.as_nanos();
+        if over {
+            self.cancel.set(ErrorKind::CpuLimit);
+        }
+        over
     }
 
     /// Records a limit that was hit without stopping the command.
@@ -310,7 +310,18 @@ pub struct ProcState {
     pub memory: Option<Memory>,
     /// Child processes this one may wait for.
     pub children: Vec<u32>,
+    /// This process's CPU clock.
+    cpu: CpuMeter,
     limiter: MemLimiter,
+}
+
+impl ProcState {
+    /// Charges the CPU this process used since it was last charged to its command; true once
+    /// the command is past its CPU limit. `at_tick`: see [`CpuMeter::take`].
+    pub fn charge_cpu(&mut self, at_tick: bool) -> bool {
+        let ns = self.cpu.take(at_tick);
+        self.ctx.charge_cpu(ns)
+    }
 }
 
 struct MemLimiter {
@@ -356,6 +367,7 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
         rng: splitmix(ctx.seed ^ (pid as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
         memory: None,
         children: Vec::new(),
+        cpu: CpuMeter::start(),
         limiter: MemLimiter {
             max: ctx.limits.memory_bytes,
             ctx: ctx.clone(),
@@ -365,24 +377,15 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
     let mut store = Store::new(rt.engine(), state);
     store.limiter(|s| &mut s.limiter);
     store.set_epoch_deadline(1);
-    let cpu_budget = ctx.limits.cpu.as_millis() as u64 / EPOCH_TICK.as_millis() as u64;
-    store.epoch_deadline_callback(move |cx| {
-        let c = &cx.data().ctx;
-        if c.cancel.is_set() {
+    store.epoch_deadline_callback(move |mut cx| {
+        let st = cx.data_mut();
+        if st.ctx.cancel.is_set() {
             return Err(Exit(STATUS_KILLED).into());
         }
-        if cx
-            .data()
-            .spec
-            .deadline
-            .as_ref()
-            .is_some_and(|d| d.expired())
-        {
+        if st.spec.deadline.as_ref().is_some_and(|d| d.expired()) {
             return Err(Exit(STATUS_TERM).into());
         }
-        c.cpu_ticks.fetch_add(1, Ordering::Relaxed);
-        if c.cpu_used_ticks() > cpu_budget {
-            c.cancel.set(ErrorKind::CpuLimit);
+        if st.charge_cpu(true) {
             return Err(Exit(STATUS_KILLED).into());
         }
         Ok(UpdateDeadline::Continue(1))
@@ -413,6 +416,9 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
             126
         }
     };
+    // The CPU used since the last tick counts too: a command of many short processes would
+    // otherwise run for free.
+    store.data_mut().charge_cpu(false);
     // Close every descriptor before the parent learns the status: a reader of this process's
     // output must see end of file no later than its exit.
     store.data_mut().spec.fds.clear();

@@ -392,18 +392,21 @@ fn remove(c: &mut Caller<'_, ProcState>, fd: i32, path: i32, len: i32, dir: bool
 }
 
 /// Calls that may wait on a pipe: their time is waiting, not work, and is not charged.
-const WAITING_CALLS: &[&str] = &["fd_read", "fd_write", "fd_pread", "fd_pwrite"];
+/// Host time in one import past which the import's CPU is charged at once rather than at the
+/// next epoch tick: a rename or a listing over a huge tree is seen by the CPU limit as soon as
+/// it returns (threat H-CPU-HOST). Reading the thread's CPU clock costs a system call, too
+/// much for every small read and write.
+const LONG_CALL: std::time::Duration = std::time::Duration::from_millis(1);
 
-/// Links one p1 function; the host time of every call that does not wait is charged to the
-/// command's CPU limit (threat H-CPU-HOST: a rename or a listing over a huge tree was free).
+/// Links one p1 function, charging the CPU of a long call at once (see [`LONG_CALL`]).
 macro_rules! wrap {
     ($linker:ident, $name:literal, |$c:ident $(, $a:ident : $t:ty)*| $body:expr) => {
         $linker.func_wrap(P1, $name, |mut $c: Caller<'_, ProcState> $(, $a: $t)*| -> Result<i32> {
             let started = std::time::Instant::now();
             let $c = &mut $c;
             let r = ret(|| -> R { $body });
-            if !WAITING_CALLS.contains(&$name) {
-                $c.data().ctx.charge_host_time(started.elapsed());
+            if started.elapsed() > LONG_CALL {
+                $c.data_mut().charge_cpu(false);
             }
             r
         })?;
