@@ -457,3 +457,141 @@ fn anthropic_speaks_the_messages_protocol_and_retries_overload() {
     assert_eq!(msgs[2]["content"][0]["type"], "tool_result");
     assert_eq!(msgs[2]["content"][0]["tool_use_id"], "toolu_0");
 }
+
+/// A chat-completions reply with this content and raw `tool_calls` (as a small local model
+/// behind llama.cpp gives them).
+fn raw(content: &str, tool_calls: Value) -> Act {
+    ok(json!({"choices": [{"index": 0, "finish_reason": "stop",
+        "message": {"role": "assistant", "content": content, "tool_calls": tool_calls}}],
+        "usage": {"prompt_tokens": 50, "completion_tokens": 5}}))
+}
+
+#[test]
+fn openai_survives_what_small_local_models_and_strict_servers_produce() {
+    let s = serve(
+        vec![
+            // Prose and no call: Stirrup's "Please continue the task" follows.
+            raw("I think the cart is broken.", json!(null)),
+            // A call written as text, Hermes style.
+            raw(
+                "<tool_call>\n{\"name\": \"code_exec\", \"arguments\": {\"cmd\": \"echo one\"}}\n</tool_call>",
+                json!(null),
+            ),
+            // The same id twice, an unknown tool, code_exec without cmd.
+            raw(
+                "",
+                json!([
+                    {"id": "c", "type": "function", "function": {"name": "code_exec", "arguments": "{\"cmd\": \"echo two\"}"}},
+                    {"id": "c", "type": "function", "function": {"name": "kubectl", "arguments": "{}"}},
+                    {"id": "", "type": "function", "function": {"name": "code_exec", "arguments": "{\"command\": \"ls\"}"}}
+                ]),
+            ),
+            // An empty reply.
+            raw("", json!([])),
+            // The whole reply as JSON.
+            raw(
+                &format!("{{\"name\": \"finish\", \"arguments\": {FINISH}}}"),
+                json!(null),
+            ),
+        ],
+        Act::Reply(500, vec![], "gone".into()),
+    );
+    let mut options = http(&s.url, 0);
+    options.api_key = String::new();
+    let sampling = rcabox_runtime::agents::Sampling {
+        temperature: Some(0.2),
+        top_p: Some(0.9),
+        max_tokens: Some(256),
+        seed: Some(7),
+    };
+    let mut a = OpenAi::new("smollm2", options, Prices::default()).with_sampling(sampling, None);
+    let recs = episode(&mut a, 100);
+    assert_eq!(ending(&recs).0, Ending::Finish, "{recs:?}");
+    assert_eq!(ending(&recs).1, 5, "prose and empty replies count as turns");
+    let obs = observations(&recs);
+    assert!(obs[0].contains("one"), "{obs:?}");
+    assert!(obs[1].contains("two"), "{obs:?}");
+    assert!(obs[2].contains("unknown tool"), "{obs:?}");
+    assert!(obs[3].contains("cmd"), "{obs:?}");
+    let seen = s.seen.lock().expect("seen").clone();
+    assert_eq!(seen.len(), 5);
+    for req in &seen {
+        assert!(
+            !req.headers.iter().any(|(k, _)| k == "authorization"),
+            "no key, no authorization header"
+        );
+        assert_eq!(
+            (
+                &req.body["temperature"],
+                &req.body["top_p"],
+                &req.body["max_tokens"],
+                &req.body["seed"]
+            ),
+            (&json!(0.2), &json!(0.9), &json!(256), &json!(7))
+        );
+        for m in req.body["messages"].as_array().expect("messages") {
+            assert!(m["content"].is_string(), "content is never null: {m}");
+        }
+    }
+    let second = seen[1].body["messages"].as_array().expect("messages");
+    assert_eq!(
+        second.last().expect("last")["content"],
+        prompt::CONTINUE,
+        "prose is answered with Stirrup's continue message"
+    );
+    // The repeated id was made unique, so each result names its own call.
+    let fourth = seen[3].body["messages"].as_array().expect("messages");
+    let ids: Vec<&str> = fourth
+        .iter()
+        .filter_map(|m| m["tool_call_id"].as_str())
+        .collect();
+    let mut unique = ids.clone();
+    unique.dedup();
+    assert_eq!(ids.len(), unique.len(), "{ids:?}");
+}
+
+#[test]
+fn openai_does_not_retry_the_same_validation_error_and_foresees_the_context_window() {
+    // llama-cpp-python's answer to a request it cannot parse: HTTP 500, the same body each time.
+    let body = r#"{"error":{"message":"[{'type': 'string_type', 'loc': ('body', 'messages', 3, 'content'), 'msg': 'Input should be a valid string'}]"}}"#;
+    let s = serve(vec![], Act::Reply(500, vec![], body.into()));
+    let mut a = OpenAi::new("m", http(&s.url, 8), Prices::default());
+    let msgs = [
+        Message::text(Role::System, "s"),
+        Message::text(Role::User, "u"),
+    ];
+    let e = a.next(&msgs, &[]).expect_err("fails").0;
+    assert!(e.contains("same validation error twice"), "{e}");
+    assert_eq!(
+        s.seen.lock().expect("seen").len(),
+        2,
+        "stopped at the repeat"
+    );
+
+    // A context window of 2,000 tokens: the 30 KB observation is dropped before sending.
+    let s = serve(vec![], oa(&[("finish", FINISH)]));
+    let mut a = OpenAi::new("m", http(&s.url, 0), Prices::default()).with_sampling(
+        rcabox_runtime::agents::Sampling {
+            max_tokens: Some(500),
+            ..Default::default()
+        },
+        Some(2_000),
+    );
+    let mut call = Message::text(Role::Assistant, "");
+    call.tool_calls = vec![rcabox_runtime::episode::agent::ToolCall {
+        id: "a".into(),
+        name: "code_exec".into(),
+        arguments: json!({"cmd": "cat big"}),
+    }];
+    let mut result = Message::text(Role::Tool, "x".repeat(30_000));
+    result.tool_call_id = Some("a".into());
+    let msgs = [
+        Message::text(Role::System, "s"),
+        Message::text(Role::User, "u"),
+        call,
+        result,
+    ];
+    a.next(&msgs, &[]).expect("fits after shrinking");
+    let sent = s.seen.lock().expect("seen")[0].body.to_string();
+    assert!(sent.len() < 10_000, "sent {} bytes", sent.len());
+}

@@ -26,6 +26,8 @@ pub struct RunArgs {
     #[arg(long)]
     base_url: Option<String>,
     /// Environment variable with the API key (default OPENAI_API_KEY / ANTHROPIC_API_KEY).
+    /// The key is optional when --base-url names this machine (localhost, 127.0.0.0/8, ::1):
+    /// local servers (llama.cpp, vLLM, Ollama, SGLang) are then called with no key at all.
     #[arg(long)]
     api_key_env: Option<String>,
     /// Price table (JSON, dollars per million tokens; default data/prices.json).
@@ -43,9 +45,24 @@ pub struct RunArgs {
     /// Model API requests per minute, per model (0: no limit).
     #[arg(long, default_value_t = 0)]
     rpm: u32,
-    /// Anthropic max_tokens per reply.
-    #[arg(long, default_value_t = 8192)]
-    max_tokens: u32,
+    /// Longest model reply in tokens, sent as `max_tokens` (default: the server's; Anthropic,
+    /// which requires one, 8192).
+    #[arg(long)]
+    max_tokens: Option<u32>,
+    /// Sampling temperature sent to the model API (default: the server's).
+    #[arg(long)]
+    temperature: Option<f64>,
+    /// Nucleus sampling `top_p` sent to the model API (default: the server's).
+    #[arg(long)]
+    top_p: Option<f64>,
+    /// Sampling seed sent to OpenAI-compatible servers (`seed`; Anthropic has none).
+    #[arg(long)]
+    model_seed: Option<u64>,
+    /// The model's context window in tokens: a conversation estimated not to fit (with room for
+    /// --max-tokens) has its oldest observations dropped before it is sent, as when the server
+    /// reports an overflow.
+    #[arg(long)]
+    context_tokens: Option<u64>,
     /// Repeats per question.
     #[arg(long, default_value_t = 3)]
     repeats: usize,
@@ -158,7 +175,13 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
         base_url: a.base_url.clone(),
         api_key_env: a.api_key_env.clone(),
         prices: a.prices.clone(),
-        max_tokens: a.max_tokens,
+        sampling: agents::Sampling {
+            temperature: a.temperature,
+            top_p: a.top_p,
+            max_tokens: a.max_tokens,
+            seed: a.model_seed,
+        },
+        context_tokens: a.context_tokens,
         ..AgentOptions::default()
     };
     opts.http.timeout = std::time::Duration::from_secs(a.request_timeout);

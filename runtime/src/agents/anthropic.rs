@@ -2,9 +2,9 @@
 
 use serde_json::{Value, json};
 
-use super::call_shrinking;
 use super::http::{HttpOptions, post_json};
 use super::pricing::Prices;
+use super::{Sampling, Window, call_shrinking};
 use crate::episode::agent::{Agent, AgentError, Message, Reply, Role, ToolCall, Usage};
 
 /// The API version header this client speaks.
@@ -16,6 +16,8 @@ pub struct Anthropic {
     http: HttpOptions,
     prices: Prices,
     max_tokens: u32,
+    sampling: Sampling,
+    context_tokens: Option<u64>,
 }
 
 impl Anthropic {
@@ -26,7 +28,21 @@ impl Anthropic {
             http,
             prices,
             max_tokens,
+            sampling: Sampling::default(),
+            context_tokens: None,
         }
+    }
+
+    /// The same agent with sampling settings (`temperature`, `top_p`; the API has no seed) and
+    /// the model's context window.
+    pub fn with_sampling(mut self, sampling: Sampling, context_tokens: Option<u64>) -> Self {
+        self.sampling = Sampling {
+            max_tokens: None,
+            seed: None,
+            ..sampling
+        };
+        self.context_tokens = context_tokens;
+        self
     }
 }
 
@@ -133,17 +149,23 @@ impl Agent for Anthropic {
     }
 
     fn next(&mut self, messages: &[Message], tools: &[Value]) -> Result<Reply, AgentError> {
-        let headers = [
-            ("x-api-key", self.http.api_key.clone()),
-            ("anthropic-version", API_VERSION.to_string()),
-        ];
+        let mut headers = vec![("anthropic-version", API_VERSION.to_string())];
+        if !self.http.api_key.is_empty() {
+            headers.push(("x-api-key", self.http.api_key.clone()));
+        }
+        let window = Window {
+            context_tokens: self.context_tokens,
+            reply_tokens: u64::from(self.max_tokens),
+        };
         call_shrinking(
             messages,
             &self.model,
             &self.prices,
+            window,
             |msgs| {
                 let (system, wire) = wire_messages(msgs);
-                let body = json!({"model": self.model, "max_tokens": self.max_tokens, "system": system, "messages": wire, "tools": wire_tools(tools)});
+                let mut body = json!({"model": self.model, "max_tokens": self.max_tokens, "system": system, "messages": wire, "tools": wire_tools(tools)});
+                self.sampling.apply(&mut body, false);
                 post_json(&self.http, &self.model, "/v1/messages", &headers, &body)
             },
             parse_reply,

@@ -148,6 +148,16 @@ fn is_overflow(body: &str) -> bool {
         || b.contains("too many tokens")
 }
 
+/// Whether an error body is a server's verdict on the request rather than an outage: JSON
+/// that names a validation failure. Servers built on FastAPI or pydantic (llama-cpp-python,
+/// some vLLM and SGLang versions) answer a request they cannot parse with HTTP 500 and such a
+/// body; the same body twice means retrying cannot help.
+fn is_validation(body: &str) -> bool {
+    let b = body.to_ascii_lowercase();
+    serde_json::from_str::<Value>(body).is_ok()
+        && (b.contains("valid") || b.contains("schema") || b.contains("unprocessable"))
+}
+
 /// POSTs JSON and returns the parsed JSON reply, retrying what is worth retrying.
 pub fn post_json(
     o: &HttpOptions,
@@ -164,6 +174,7 @@ pub fn post_json(
         .into();
     let url = format!("{}{path}", o.base_url.trim_end_matches('/'));
     let mut last = String::new();
+    let mut last_500: Option<String> = None;
     for attempt in 0..=o.max_retries {
         lim.acquire();
         let mut req = agent.post(&url).header("content-type", "application/json");
@@ -207,7 +218,17 @@ pub fn post_json(
                     (400 | 413, Ok(t)) if is_overflow(&t) => {
                         return Err(CallError::ContextOverflow(snippet(&t)));
                     }
+                    (500, Ok(t)) if is_validation(&t) && last_500.as_deref() == Some(&t) => {
+                        return Err(CallError::Failed(format!(
+                            "HTTP {status} from {url}, the same validation error twice, so the \
+                             request itself is at fault (not retried further): {}",
+                            snippet(&t)
+                        )));
+                    }
                     (408 | 409 | 429 | 500..=599, Ok(t)) => {
+                        if status == 500 {
+                            last_500 = Some(t.clone());
+                        }
                         last = format!("HTTP {status}: {}", snippet(&t));
                         after
                     }

@@ -4,6 +4,7 @@
 pub mod anthropic;
 pub mod baseline;
 pub mod cmd;
+pub mod content_calls;
 pub mod http;
 pub mod openai;
 pub mod pricing;
@@ -29,8 +30,58 @@ pub struct AgentOptions {
     pub http: HttpOptions,
     /// Price table file (default: the built-in one).
     pub prices: Option<PathBuf>,
-    /// Anthropic `max_tokens`.
-    pub max_tokens: u32,
+    /// Sampling settings passed to the API.
+    pub sampling: Sampling,
+    /// The model's context window in tokens, when known: a conversation estimated to exceed
+    /// it (less the reply's `max_tokens`) is shrunk before it is sent.
+    pub context_tokens: Option<u64>,
+}
+
+/// Sampling settings sent to the model API where given; the server's defaults otherwise.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sampling {
+    /// `temperature`.
+    pub temperature: Option<f64>,
+    /// `top_p`.
+    pub top_p: Option<f64>,
+    /// Longest reply in tokens (Anthropic requires one: 8192 when not given).
+    pub max_tokens: Option<u32>,
+    /// `seed` (OpenAI-compatible servers; Anthropic has none).
+    pub seed: Option<u64>,
+}
+
+impl Sampling {
+    /// Adds the settings that are given to a request body.
+    pub fn apply(&self, body: &mut Value, with_seed: bool) {
+        if let Some(t) = self.temperature {
+            body["temperature"] = t.into();
+        }
+        if let Some(p) = self.top_p {
+            body["top_p"] = p.into();
+        }
+        if let Some(m) = self.max_tokens {
+            body["max_tokens"] = m.into();
+        }
+        if let (Some(s), true) = (self.seed, with_seed) {
+            body["seed"] = s.into();
+        }
+    }
+}
+
+/// Whether a base URL names this machine (`localhost`, `127.0.0.0/8`, `::1`): a local model
+/// server, which needs no API key.
+pub fn is_loopback(base_url: &str) -> bool {
+    let Ok(uri) = base_url.parse::<ureq::http::Uri>() else {
+        return false;
+    };
+    let Some(host) = uri.host() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Makes one agent per (question, repeat).
@@ -44,16 +95,23 @@ pub fn factory(id: &str, o: &AgentOptions) -> Result<Box<Factory>, String> {
             .api_key_env
             .clone()
             .unwrap_or_else(|| default_env.to_string());
-        let api_key = std::env::var(&env).map_err(|_| {
-            format!(
-                "{kind}: set the API key in ${env} (or name another variable with --api-key-env)"
-            )
-        })?;
-        let mut http = o.http.clone();
-        http.base_url = o
+        let base_url = o
             .base_url
             .clone()
             .unwrap_or_else(|| default_url.to_string());
+        let api_key = match std::env::var(&env) {
+            Ok(k) => k,
+            // A server on this machine (llama.cpp, vLLM, Ollama) is called without a key.
+            Err(_) if is_loopback(&base_url) => String::new(),
+            Err(_) => {
+                return Err(format!(
+                    "{kind}: set the API key in ${env} (or name another variable with --api-key-env); \
+                     a server on this machine (--base-url http://127.0.0.1:PORT/v1) needs none"
+                ));
+            }
+        };
+        let mut http = o.http.clone();
+        http.base_url = base_url;
         http.api_key = api_key;
         Ok((http, Prices::load(o.prices.as_deref())?))
     };
@@ -75,31 +133,24 @@ pub fn factory(id: &str, o: &AgentOptions) -> Result<Box<Factory>, String> {
             need("a model")?;
             let (http, prices) = api("https://api.openai.com/v1", "OPENAI_API_KEY")?;
             let model = arg.to_string();
+            let (sampling, context) = (o.sampling.clone(), o.context_tokens);
             Ok(Box::new(move |_: &str, _: usize| {
-                Ok(
-                    Box::new(openai::OpenAi::new(&model, http.clone(), prices.clone()))
-                        as Box<dyn Agent>,
-                )
+                Ok(Box::new(
+                    openai::OpenAi::new(&model, http.clone(), prices.clone())
+                        .with_sampling(sampling.clone(), context),
+                ) as Box<dyn Agent>)
             }))
         }
         "anthropic" => {
             need("a model")?;
             let (http, prices) = api("https://api.anthropic.com", "ANTHROPIC_API_KEY")?;
-            let (model, max_tokens) = (
-                arg.to_string(),
-                if o.max_tokens == 0 {
-                    8192
-                } else {
-                    o.max_tokens
-                },
-            );
+            let (model, max_tokens) = (arg.to_string(), o.sampling.max_tokens.unwrap_or(8192));
+            let (sampling, context) = (o.sampling.clone(), o.context_tokens);
             Ok(Box::new(move |_: &str, _: usize| {
-                Ok(Box::new(anthropic::Anthropic::new(
-                    &model,
-                    http.clone(),
-                    prices.clone(),
-                    max_tokens,
-                )) as Box<dyn Agent>)
+                Ok(Box::new(
+                    anthropic::Anthropic::new(&model, http.clone(), prices.clone(), max_tokens)
+                        .with_sampling(sampling.clone(), context),
+                ) as Box<dyn Agent>)
             }))
         }
         "cmd" => {
@@ -156,17 +207,47 @@ pub fn shrink(messages: &mut [Message]) -> bool {
 /// Reads a provider's reply into text, tool calls and token use.
 pub type ParseReply = fn(&Value) -> Result<(String, Vec<ToolCall>, Usage), String>;
 
+/// A conservative estimate of a conversation's prompt tokens: three bytes a token (English
+/// prose runs near four, JSON, logs and identifiers nearer three), plus a little per message.
+pub fn estimate_tokens(messages: &[Message]) -> u64 {
+    messages
+        .iter()
+        .map(|m| {
+            let calls: usize = m
+                .tool_calls
+                .iter()
+                .map(|c| c.name.len() + c.arguments.to_string().len())
+                .sum();
+            ((m.content.len() + calls) / 3 + 8) as u64
+        })
+        .sum()
+}
+
+/// Where a conversation must fit: the context window less the reply's tokens.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Window {
+    /// Context window in tokens (`None`: unknown, rely on the server's overflow error).
+    pub context_tokens: Option<u64>,
+    /// Tokens kept for the reply.
+    pub reply_tokens: u64,
+}
+
 /// One model call for the API agents: sends the conversation with `request`, parses the reply
-/// with `parse` and prices it; on a context overflow drops old observations ([`shrink`]) and
-/// sends again.
+/// with `parse` and prices it; on a context overflow, reported by the server or foreseen from
+/// `window`, drops old observations ([`shrink`]) and sends again.
 pub fn call_shrinking(
     messages: &[Message],
     model: &str,
     prices: &Prices,
+    window: Window,
     mut request: impl FnMut(&[Message]) -> Result<Value, CallError>,
     parse: ParseReply,
 ) -> Result<Reply, AgentError> {
     let mut msgs = messages.to_vec();
+    if let Some(ctx) = window.context_tokens {
+        let room = ctx.saturating_sub(window.reply_tokens);
+        while estimate_tokens(&msgs) > room && shrink(&mut msgs) {}
+    }
     loop {
         match request(&msgs) {
             Ok(v) => {

@@ -3,9 +3,9 @@
 
 use serde_json::{Value, json};
 
-use super::call_shrinking;
 use super::http::{HttpOptions, post_json};
 use super::pricing::Prices;
+use super::{Sampling, Window, call_shrinking, content_calls};
 use crate::episode::agent::{Agent, AgentError, Message, Reply, Role, ToolCall, Usage};
 
 /// The agent.
@@ -13,6 +13,8 @@ pub struct OpenAi {
     model: String,
     http: HttpOptions,
     prices: Prices,
+    sampling: Sampling,
+    context_tokens: Option<u64>,
 }
 
 impl OpenAi {
@@ -22,7 +24,16 @@ impl OpenAi {
             model: model.to_string(),
             http,
             prices,
+            sampling: Sampling::default(),
+            context_tokens: None,
         }
+    }
+
+    /// The same agent with sampling settings and the model's context window.
+    pub fn with_sampling(mut self, sampling: Sampling, context_tokens: Option<u64>) -> Self {
+        self.sampling = sampling;
+        self.context_tokens = context_tokens;
+        self
     }
 }
 
@@ -35,7 +46,9 @@ pub fn wire_messages(messages: &[Message]) -> Vec<Value> {
             Role::User => json!({"role": "user", "content": m.content}),
             Role::Tool => json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content}),
             Role::Assistant => {
-                let mut v = json!({"role": "assistant", "content": if m.content.is_empty() { Value::Null } else { json!(m.content) }});
+                // Never `null` content: OpenAI accepts it beside tool calls, but llama.cpp's
+                // servers and other strict schemas reject it; an empty string passes everywhere.
+                let mut v = json!({"role": "assistant", "content": m.content});
                 if !m.tool_calls.is_empty() {
                     v["tool_calls"] = m
                         .tool_calls
@@ -84,15 +97,28 @@ pub fn parse_reply(v: &Value) -> Result<(String, Vec<ToolCall>, Usage), String> 
         // Invalid JSON stays a string so the tool can say what is wrong with it.
         let arguments =
             serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
-        let id = c
+        let mut id = c
             .get("id")
             .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
             .map_or_else(|| format!("call_{i}"), str::to_string);
+        // Ids must be unique within a reply, or the results cannot be told apart (small models
+        // repeat them); a repeated one gets the call's position.
+        if calls.iter().any(|c: &ToolCall| c.id == id) {
+            id = format!("{id}_{i}");
+        }
         calls.push(ToolCall {
             id,
             name: name.to_string(),
             arguments,
         });
+    }
+    let mut content = content;
+    if calls.is_empty()
+        && let Some((text, found)) = content_calls::extract(&content)
+    {
+        content = text;
+        calls = found;
     }
     let u = |p: &str| v.pointer(p).and_then(Value::as_u64).unwrap_or(0);
     let usage = Usage {
@@ -113,13 +139,24 @@ impl Agent for OpenAi {
     }
 
     fn next(&mut self, messages: &[Message], tools: &[Value]) -> Result<Reply, AgentError> {
-        let auth = [("authorization", format!("Bearer {}", self.http.api_key))];
+        // No key (a server on this machine): no authorization header at all.
+        let auth: Vec<(&str, String)> = if self.http.api_key.is_empty() {
+            Vec::new()
+        } else {
+            vec![("authorization", format!("Bearer {}", self.http.api_key))]
+        };
+        let window = Window {
+            context_tokens: self.context_tokens,
+            reply_tokens: u64::from(self.sampling.max_tokens.unwrap_or(4096)),
+        };
         call_shrinking(
             messages,
             &self.model,
             &self.prices,
+            window,
             |msgs| {
-                let body = json!({"model": self.model, "messages": wire_messages(msgs), "tools": tools, "tool_choice": "auto"});
+                let mut body = json!({"model": self.model, "messages": wire_messages(msgs), "tools": tools, "tool_choice": "auto"});
+                self.sampling.apply(&mut body, true);
                 post_json(&self.http, &self.model, "/chat/completions", &auth, &body)
             },
             parse_reply,

@@ -164,11 +164,11 @@ pub fn run(
                 tool_call_id: Some(call.id),
             });
         }
-        if reply.tool_calls.is_empty() {
-            messages.push(Message::text(
-                Role::User,
-                "Please continue: use code_exec to investigate, or finish to submit your diagnosis.",
-            ));
+        // Stirrup's rule for a reply without tool calls (prose, or nothing): ask the model to go
+        // on, unless the next turn's warning will say so anyway. The turn counts either way.
+        let next_left = settings.max_turns - turn;
+        if reply.tool_calls.is_empty() && !(1..=20).contains(&next_left) {
+            messages.push(Message::text(Role::User, prompt::CONTINUE));
         }
         traj.flush()?;
     }

@@ -35,3 +35,6 @@ pub const LAST_TURN: &str =
 pub fn system_prompt(template: &str, max_turns: usize) -> String {
     template.replace("{max_turns}", &max_turns.to_string())
 }
+
+/// Stirrup's answer to a reply with no tool call, sent as a user message.
+pub const CONTINUE: &str = "Please continue the task";
