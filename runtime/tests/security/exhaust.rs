@@ -416,5 +416,22 @@ pub fn parser() -> Vec<Probe> {
     for cmd in ["<< \r\r||\r-R; ((ii; ", "cat << \r (( ", "cat << \r ${ "] {
         v.push(p("H-PARSE", Parser, cmd, &[Status(2), Clean]));
     }
+    // Found by the same target (artifact timeout-a4c2e8d9..., a seed now): an arithmetic
+    // command of unmatched parentheses took time exponential in their depth; the vendored
+    // parser memoises the rule, so 27 (which ran past 20 s) and 200 end at once.
+    // And a panic: a descriptor number too large for an int (`7777...7<>`) unwrapped a parse
+    // error. It is a word now, as in bash.
+    v.push(p(
+        "H-PARSE",
+        Parser,
+        "echo 99999999999999999999>/tmp/zz; cat /tmp/zz",
+        &[Out("99999999999999999999\n"), Clean],
+    ));
+    for depth in [27, 200] {
+        let cmd = format!("{}\r~c~)", "(".repeat(depth));
+        v.push(p("H-PARSE", Parser, cmd, &[Status(2), Clean]).with(|l| {
+            l.cpu = Duration::from_secs(1);
+        }));
+    }
     v
 }

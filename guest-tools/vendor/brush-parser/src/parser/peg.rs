@@ -123,6 +123,10 @@ peg::parser! {
         pub(crate) rule arithmetic_expression() -> ast::UnexpandedArithmeticExpr =
             raw_expr:$(arithmetic_expression_piece()*) { ast::UnexpandedArithmeticExpr { value: raw_expr } }
 
+        // rcabox: memoised. Each `(` can be read as a nested piece or as a plain token, so
+        // without the cache `((((...` with no matching `)` took time exponential in its
+        // depth: 27 of them ran for more than 20 s (found by rcabox's `sh_parse` fuzz target).
+        #[cache]
         rule arithmetic_expression_piece() =
             // Allow a parenthesized expression (with matching opening and closing parens).
             specific_operator("(") (!specific_operator(")") arithmetic_expression_piece())* specific_operator(")") {} /
@@ -690,9 +694,11 @@ peg::parser! {
             [Token::Word(w, num_loc) if w.chars().all(|c: char| c.is_ascii_digit())]
             &([Token::Operator(o, redir_loc) if
                     o.starts_with(['<', '>']) &&
-                    locations_are_contiguous(num_loc, redir_loc)]) {
-
-                w.parse().unwrap()
+                    locations_are_contiguous(num_loc, redir_loc)]) {?
+                // rcabox: a number too large for a descriptor is not one (it panicked here;
+                // found by rcabox's `sh_parse` fuzz target); the redirection then fails as in
+                // bash, instead of the parser.
+                w.parse().or(Err("file descriptor number"))
             }
 
         //
