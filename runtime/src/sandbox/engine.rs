@@ -71,13 +71,17 @@ impl Runtime {
         let pre = linker
             .instantiate_pre(&module)
             .map_err(SandboxError::engine)?;
-        let ticker = engine.clone();
+        // The ticker holds the engine weakly and ends with it: holding a clone kept every
+        // runtime's engine, and its pool's address-space reservation, alive for good (a
+        // process making many runtimes, as the `p1_calls` fuzz target does, ran out).
+        let ticker = engine.weak();
         std::thread::Builder::new()
             .name("rcabox-epoch".into())
             .spawn(move || {
-                loop {
+                while let Some(engine) = ticker.upgrade() {
+                    engine.increment_epoch();
+                    drop(engine);
                     std::thread::sleep(EPOCH_TICK);
-                    ticker.increment_epoch();
                 }
             })
             .map_err(|e| SandboxError::Engine(format!("cannot start the epoch thread: {e}")))?;
@@ -198,6 +202,8 @@ fn load_module(
 mod tests {
     use sha2::{Digest, Sha256};
 
+    use super::Runtime;
+
     #[test]
     fn the_build_time_hash_is_the_embedded_modules() {
         // The cache key and every trajectory's `tools_hash` rest on it.
@@ -205,5 +211,22 @@ mod tests {
             crate::TOOLS_SHA256,
             hex::encode(Sha256::digest(crate::TOOLS_WASM))
         );
+    }
+
+    #[test]
+    fn a_dropped_runtime_frees_its_engine() {
+        // (module (memory (export "memory") 1) (func (export "_start")))
+        let wasm = [
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+            0x03, 0x02, 0x01, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x13, 0x02, 0x06, b'm',
+            b'e', b'm', b'o', b'r', b'y', 0x02, 0x00, 0x06, b'_', b's', b't', b'a', b'r', b't',
+            0x00, 0x00, 0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b,
+        ];
+        // Each engine reserves its pool's address space (terabytes); kept alive by the epoch
+        // thread, a few dozen exhausted the process's.
+        for _ in 0..80 {
+            let rt = Runtime::new(&wasm, None).expect("runtime");
+            drop(rt);
+        }
     }
 }
