@@ -79,10 +79,11 @@ fn a_real_local_model_runs_episodes_scores_and_replays() {
                 "127.0.0.1",
             ])
             .args(["--port", &port.to_string(), "--n_ctx", "8192"])
-            // Plain chatml: the model writes its calls as text (`<tool_call>` blocks, JSON, or
-            // prose), which rcabox reads. `chatml-function-calling` returns structured calls
-            // but ignores `max_tokens` in its grammar-constrained generation: one call here
-            // produced 708 tokens in 389 s, too slow and too unbounded for a test.
+            // Plain chatml, with rcabox describing the tools in the prompt (--tools-in-prompt):
+            // the model writes `<tool_call>` blocks, JSON or prose, which rcabox reads.
+            // `chatml-function-calling` returns structured calls but ignores `max_tokens` in
+            // its grammar-constrained generation: one call here produced 708 tokens in 389 s,
+            // too slow and too unbounded for a test.
             .args(["--chat_format", "chatml"])
             .stdout(Stdio::null())
             .stderr(log.reopen().expect("log"))
@@ -117,6 +118,7 @@ fn a_real_local_model_runs_episodes_scores_and_replays() {
             "0",
         ])
         .args(["--model-seed", "1", "--concurrency", "1", "--retries", "3"])
+        .arg("--tools-in-prompt")
         .arg("--out")
         .arg(&run)
         .output()

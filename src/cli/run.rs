@@ -63,6 +63,10 @@ pub struct RunArgs {
     /// reports an overflow.
     #[arg(long)]
     context_tokens: Option<u64>,
+    /// OpenAI-compatible servers without tool calling (a chat template that drops `tools`):
+    /// describe the tools in the system prompt and read `<tool_call>` blocks from the text.
+    #[arg(long)]
+    tools_in_prompt: bool,
     /// Repeats per question.
     #[arg(long, default_value_t = 3)]
     repeats: usize,
@@ -182,6 +186,7 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
             seed: a.model_seed,
         },
         context_tokens: a.context_tokens,
+        tools_in_prompt: a.tools_in_prompt,
         ..AgentOptions::default()
     };
     opts.http.timeout = std::time::Duration::from_secs(a.request_timeout);

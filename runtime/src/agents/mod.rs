@@ -9,6 +9,7 @@ pub mod http;
 pub mod openai;
 pub mod pricing;
 pub mod replay;
+pub mod text_tools;
 
 use std::path::PathBuf;
 
@@ -35,6 +36,9 @@ pub struct AgentOptions {
     /// The model's context window in tokens, when known: a conversation estimated to exceed
     /// it (less the reply's `max_tokens`) is shrunk before it is sent.
     pub context_tokens: Option<u64>,
+    /// OpenAI-compatible servers: describe the tools in the prompt and read calls from the
+    /// text ([`text_tools`]), for servers or templates without tool calling.
+    pub tools_in_prompt: bool,
 }
 
 /// Sampling settings sent to the model API where given; the server's defaults otherwise.
@@ -134,10 +138,12 @@ pub fn factory(id: &str, o: &AgentOptions) -> Result<Box<Factory>, String> {
             let (http, prices) = api("https://api.openai.com/v1", "OPENAI_API_KEY")?;
             let model = arg.to_string();
             let (sampling, context) = (o.sampling.clone(), o.context_tokens);
+            let in_prompt = o.tools_in_prompt;
             Ok(Box::new(move |_: &str, _: usize| {
                 Ok(Box::new(
                     openai::OpenAi::new(&model, http.clone(), prices.clone())
-                        .with_sampling(sampling.clone(), context),
+                        .with_sampling(sampling.clone(), context)
+                        .with_tools_in_prompt(in_prompt),
                 ) as Box<dyn Agent>)
             }))
         }

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::http::{HttpOptions, post_json};
 use super::pricing::Prices;
-use super::{Sampling, Window, call_shrinking, content_calls};
+use super::{Sampling, Window, call_shrinking, content_calls, text_tools};
 use crate::episode::agent::{Agent, AgentError, Message, Reply, Role, ToolCall, Usage};
 
 /// The agent.
@@ -15,6 +15,7 @@ pub struct OpenAi {
     prices: Prices,
     sampling: Sampling,
     context_tokens: Option<u64>,
+    tools_in_prompt: bool,
 }
 
 impl OpenAi {
@@ -26,6 +27,7 @@ impl OpenAi {
             prices,
             sampling: Sampling::default(),
             context_tokens: None,
+            tools_in_prompt: false,
         }
     }
 
@@ -33,6 +35,13 @@ impl OpenAi {
     pub fn with_sampling(mut self, sampling: Sampling, context_tokens: Option<u64>) -> Self {
         self.sampling = sampling;
         self.context_tokens = context_tokens;
+        self
+    }
+
+    /// The same agent describing the tools in the prompt instead of the request
+    /// ([`text_tools`]).
+    pub fn with_tools_in_prompt(mut self, on: bool) -> Self {
+        self.tools_in_prompt = on;
         self
     }
 }
@@ -155,7 +164,11 @@ impl Agent for OpenAi {
             &self.prices,
             window,
             |msgs| {
-                let mut body = json!({"model": self.model, "messages": wire_messages(msgs), "tools": tools, "tool_choice": "auto"});
+                let mut body = if self.tools_in_prompt {
+                    json!({"model": self.model, "messages": wire_messages(&text_tools::rewrite(msgs, tools))})
+                } else {
+                    json!({"model": self.model, "messages": wire_messages(msgs), "tools": tools, "tool_choice": "auto"})
+                };
                 self.sampling.apply(&mut body, true);
                 post_json(&self.http, &self.model, "/chat/completions", &auth, &body)
             },

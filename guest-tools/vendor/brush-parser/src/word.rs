@@ -750,6 +750,8 @@ peg::parser! {
             "(" {}
 
         // This rule matches an arithmetic word followed by a right parenthesis. It must consume the right parenthesis.
+        // rcabox: memoised, as `array_element_name` below.
+        #[cache]
         rule arithmetic_word_plus_right_paren() =
             arithmetic_word(<[')']>) ")"
 
@@ -1149,6 +1151,11 @@ peg::parser! {
                 ast::AssignmentName::VariableName(name.to_owned())
             }
 
+        // rcabox: memoised. An arithmetic word piece may be an array element, whose index is
+        // an arithmetic word, and each failed attempt was retried as a plain word piece:
+        // nested `_[` and `(` took time exponential in their depth, 202 bytes more than 20 s
+        // (found by rcabox's `sh_parse` fuzz target).
+        #[cache]
         rule array_element_name() -> (&'input str, &'input str) =
             name:assigned_scalar_name() "[" ai:array_index() "]" { (name, ai) }
 
