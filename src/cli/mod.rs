@@ -26,7 +26,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run an agent on every question x repeat, then score and write the report.
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// Run one shell command over a snapshot in the sandbox.
     Exec(exec::ExecArgs),
     /// An interactive shell over one sandbox session.
@@ -50,7 +50,7 @@ enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Run(a) => run::run(a),
+        Command::Run(a) => run::run(*a),
         Command::Report(a) => report::run(a),
         Command::Merge(a) => run::merge(a),
         Command::Replay(a) => replay::run(a),
