@@ -65,7 +65,7 @@ pub fn probe_limits() -> Limits {
         timeout: Duration::from_secs(6),
         cpu: Duration::from_secs(3),
         memory_bytes: 256 << 20,
-        memory_total_bytes: 768 << 20,
+        memory_total_bytes: 512 << 20,
         max_processes: 512,
         max_live_processes: 64,
         output_bytes: 1 << 20,
