@@ -6,6 +6,9 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "build/python.rs"]
+mod python;
+
 const TARGET: &str = "wasm32-wasip1";
 
 fn main() {
@@ -30,6 +33,8 @@ fn main() {
         println!("cargo:rerun-if-changed={}", p.display());
     }
     println!("cargo:rerun-if-env-changed=RCABOX_GUEST_WASM");
+    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    python::emit(&cargo, &manifest_dir);
     let out =
         PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rcabox-tools.wasm");
 
@@ -45,7 +50,6 @@ fn main() {
 
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     ensure_target(&rustc);
-    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     fetch_locale_sources(&cargo, &guest);
 
     // A target directory of its own: the outer cargo holds a lock on the workspace's.

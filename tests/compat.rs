@@ -258,6 +258,15 @@ fn investigation_corpus() {
     run_corpus(&corpus("investigate.jsonl"), 1.0);
 }
 
+/// Python as agents write it (tests/compat/python.jsonl): csv over the snapshot's TSVs, json
+/// over alerts, collections, datetime, re, heredoc scripts, pipelines both ways, exit statuses
+/// and missing third-party modules, against the native CPython the runner installs. Known
+/// differences are in docs/COMPATIBILITY.md.
+#[test]
+fn python_corpus() {
+    run_corpus(&corpus("python.jsonl"), 1.0);
+}
+
 /// The development corpus kept beside the repository (`../shared/compat/commands.jsonl`, or
 /// the file `RCABOX_EXTRA_CORPUS` names) runs too when it is there; a clone without it has
 /// nothing to run here.

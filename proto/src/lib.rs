@@ -231,6 +231,8 @@ pub const TOOLS: &[&str] = &[
     "printenv",
     "printf",
     "pwd",
+    "python",
+    "python3",
     "readlink",
     "realpath",
     "rev",

@@ -17,7 +17,7 @@ use wasmtime::{
 
 use super::SandboxError;
 use super::process::ProcState;
-use super::wasi;
+use super::{python, wasi};
 
 /// How often the engine's epoch advances: the granularity of CPU accounting and of stopping
 /// a guest that never calls the host.
@@ -45,10 +45,14 @@ const MAX_WASM_STACK: usize = 8 << 20;
 /// touches the pages it uses.
 pub const THREAD_STACK: usize = MAX_WASM_STACK + (4 << 20);
 
-/// The compiled tool module, linked and ready to instantiate.
+/// The compiled tool module, linked and ready to instantiate; the python3 module beside it,
+/// compiled on first use.
 pub struct Runtime {
     engine: Engine,
+    linker: Linker<ProcState>,
     pre: InstancePre<ProcState>,
+    python: OnceLock<Result<InstancePre<ProcState>, SandboxError>>,
+    cache_dir: Option<PathBuf>,
     tools_hash: String,
 }
 
@@ -65,9 +69,12 @@ impl Runtime {
         cache_dir: Option<&Path>,
     ) -> Result<Arc<Self>, SandboxError> {
         let engine = Engine::new(&config()).map_err(SandboxError::engine)?;
-        let module = load_module(&engine, wasm, &tools_hash, cache_dir)?;
+        let module = load_module(&engine, "tools", &tools_hash, cache_dir, || {
+            Ok(wasm.to_vec())
+        })?;
         let mut linker = Linker::new(&engine);
         wasi::add_to_linker(&mut linker).map_err(SandboxError::engine)?;
+        python::add_imports(&mut linker).map_err(SandboxError::engine)?;
         let pre = linker
             .instantiate_pre(&module)
             .map_err(SandboxError::engine)?;
@@ -87,7 +94,10 @@ impl Runtime {
             .map_err(|e| SandboxError::Engine(format!("cannot start the epoch thread: {e}")))?;
         Ok(Arc::new(Runtime {
             engine,
+            linker,
             pre,
+            python: OnceLock::new(),
+            cache_dir: cache_dir.map(Path::to_path_buf),
             tools_hash,
         }))
     }
@@ -114,6 +124,26 @@ impl Runtime {
     /// The linked module.
     pub fn instance_pre(&self) -> &InstancePre<ProcState> {
         &self.pre
+    }
+
+    /// The linked python3 module; the first call compiles it (or loads it from the cache),
+    /// and calls made meanwhile wait for that one compilation.
+    pub fn python(&self) -> Result<&InstancePre<ProcState>, SandboxError> {
+        self.python
+            .get_or_init(|| {
+                let module = load_module(
+                    &self.engine,
+                    "python",
+                    python::WASM_XZ_SHA256,
+                    self.cache_dir.as_deref(),
+                    python::wasm,
+                )?;
+                self.linker
+                    .instantiate_pre(&module)
+                    .map_err(SandboxError::engine)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// SHA-256 of the tool module, recorded in trajectories.
@@ -161,11 +191,14 @@ pub fn default_cache_dir() -> Option<PathBuf> {
     Some(base.join("rcabox"))
 }
 
+/// Loads the compiled `name` module whose source has SHA-256 `hash` from the cache, or
+/// compiles the bytes `wasm` gives and caches the result.
 fn load_module(
     engine: &Engine,
-    wasm: &[u8],
+    name: &str,
     hash: &str,
     cache_dir: Option<&Path>,
+    wasm: impl FnOnce() -> Result<Vec<u8>, SandboxError>,
 ) -> Result<Module, SandboxError> {
     // The artifact depends on the module, the wasmtime version and the engine settings; the
     // settings' hash is part of wasmtime's own compatibility check, the rest is in the name.
@@ -175,7 +208,7 @@ fn load_module(
         WASMTIME,
         std::env::consts::ARCH
     );
-    let path = cache_dir.map(|d| d.join(format!("tools-{key}.cwasm")));
+    let path = cache_dir.map(|d| d.join(format!("{name}-{key}.cwasm")));
     if let Some(p) = path.as_ref().filter(|p| p.exists()) {
         // SAFETY: the file was written by `Module::serialize` of this same wasmtime version into
         // our own cache directory; wasmtime checks the version and the engine settings again,
@@ -184,7 +217,7 @@ fn load_module(
             return Ok(m);
         }
     }
-    let module = Module::new(engine, wasm).map_err(SandboxError::engine)?;
+    let module = Module::new(engine, wasm()?).map_err(SandboxError::engine)?;
     if let (Some(p), Ok(bytes)) = (path, module.serialize()) {
         // A cache that cannot be written only costs time on the next start.
         if let Some(dir) = p.parent() {

@@ -34,8 +34,9 @@ pub enum Backing {
     Host { file: std::fs::File, size: u64 },
     /// A file of the in-memory tree.
     Mem(Ino),
-    /// Bytes given by the guest itself (a heredoc), readable once through.
-    Bytes(Vec<u8>),
+    /// Bytes given by the guest itself (a heredoc), or built into rcabox (python3's standard
+    /// library), read-only.
+    Bytes(std::borrow::Cow<'static, [u8]>),
     /// A directory, by its absolute path.
     Dir { path: String, loc: Loc },
 }
@@ -110,15 +111,27 @@ impl OpenFile {
                 Ok(n)
             }
             Backing::Dir { .. } => Err(Errno::Isdir),
+            Backing::Null => Ok(0),
+            Backing::Zero => {
+                out.fill(0);
+                Ok(out.len())
+            }
             _ => Err(Errno::Spipe),
         }
     }
 
-    /// Whether the file has an offset (`lseek` works).
+    /// Whether the file has an offset (`lseek` works). `/dev/null` and `/dev/zero` have one,
+    /// as on Linux: WASI's `isatty` is "a character device that cannot seek", so without it
+    /// `python3 < /dev/null` believed its stdin was a terminal.
     pub fn seekable(&self) -> bool {
         matches!(
             self.backing,
-            Backing::Host { .. } | Backing::Mem(_) | Backing::Bytes(_) | Backing::Dir { .. }
+            Backing::Host { .. }
+                | Backing::Mem(_)
+                | Backing::Bytes(_)
+                | Backing::Dir { .. }
+                | Backing::Null
+                | Backing::Zero
         )
     }
 

@@ -14,6 +14,7 @@ mod hugepages;
 pub mod output;
 pub mod pipe;
 pub mod process;
+pub mod python;
 pub mod vfs;
 pub mod wasi;
 mod workspace;

@@ -19,7 +19,7 @@ use super::cpu::CpuMeter;
 use super::engine::Runtime;
 use super::fdtable::FdTable;
 use super::vfs::{Errno, Vfs};
-use super::{ErrorKind, Limits};
+use super::{ErrorKind, Limits, SandboxError};
 
 /// A command-wide stop flag, holding why the command was stopped.
 #[derive(Clone, Default)]
@@ -356,8 +356,18 @@ impl ResourceLimiter for MemLimiter {
     }
 }
 
-fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
+fn run(ctx: &Arc<CommandCtx>, pid: u32, mut spec: ProcSpec) -> i32 {
     let rt = ctx.runtime.clone();
+    // argv[0] picks the module: the interpreter for python3, the multicall tools otherwise.
+    let python = spec
+        .argv
+        .first()
+        .is_some_and(|a| super::python::is_python(a));
+    if python {
+        // The interpreter takes its working directory from `PWD` (WASI has no inherited cwd).
+        spec.env.retain(|e| !e.starts_with(b"PWD="));
+        spec.env.push(format!("PWD={}", spec.cwd).into_bytes());
+    }
     let state = ProcState {
         ctx: ctx.clone(),
         pid,
@@ -390,25 +400,40 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, spec: ProcSpec) -> i32 {
         }
         Ok(UpdateDeadline::Continue(1))
     });
-    let status = match rt.instance_pre().instantiate(&mut store) {
+    let (pre, entry) = if python {
+        (rt.python(), super::python::ENTRY)
+    } else {
+        (Ok(rt.instance_pre()), "_start")
+    };
+    let status = match pre.and_then(|p| p.instantiate(&mut store).map_err(SandboxError::engine)) {
         Ok(instance) => {
             let memory = instance.get_memory(&mut store, "memory");
             if let Some(m) = &memory {
                 super::hugepages::advise(&store, m, ctx.limits.memory_bytes);
             }
             store.data_mut().memory = memory;
-            match instance.get_typed_func::<(), ()>(&mut store, "_start") {
-                Ok(start) => match start.call(&mut store, ()) {
-                    Ok(()) => 0,
-                    Err(e) => status_of(&e, ctx),
-                },
-                Err(_) => STATUS_TRAPPED,
+            if python {
+                match instance.get_typed_func::<(), i32>(&mut store, entry) {
+                    Ok(run) => match run.call(&mut store, ()) {
+                        Ok(status) => status & 0xff,
+                        Err(e) => status_of(&e, ctx),
+                    },
+                    Err(_) => STATUS_TRAPPED,
+                }
+            } else {
+                match instance.get_typed_func::<(), ()>(&mut store, entry) {
+                    Ok(start) => match start.call(&mut store, ()) {
+                        Ok(()) => 0,
+                        Err(e) => status_of(&e, ctx),
+                    },
+                    Err(_) => STATUS_TRAPPED,
+                }
             }
         }
         Err(e) => {
             // The pool is full or the module cannot be instantiated: report it on the
             // process's stderr, the way a failed exec would.
-            let msg = format!("rcabox: cannot start process: {e:#}\n");
+            let msg = format!("rcabox: cannot start process: {e}\n");
             if let Ok(f) = store.data().spec.fds.get(2) {
                 super::wasi::write_to(f, msg.as_bytes(), ctx);
             }

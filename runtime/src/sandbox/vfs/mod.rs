@@ -7,6 +7,7 @@
 //! ├── tmp/          in memory, writable, same quota as /workspace
 //! ├── dev/          null, stdin, stdout, stderr, fd/N
 //! ├── bin/, usr/bin/  one empty entry per tool, so `ls /usr/bin` and `which` agree with PATH
+//! └── usr/local/lib/python314.zip  python3's standard library, read-only
 //! ```
 //! Paths are resolved lexically (`..` above `/` stays at `/`); the snapshot index holds no
 //! symlinks, so lexical and physical resolution agree everywhere.
@@ -72,6 +73,8 @@ pub enum Loc {
     Snap(String),
     /// A node of the in-memory tree.
     Mem(Ino),
+    /// A read-only file built into rcabox (python3's standard library).
+    Lib(&'static [u8]),
 }
 
 /// File type as WASI reports it.
@@ -115,7 +118,9 @@ pub struct Vfs {
 const VIRT_DIRS: &[(&str, &[&str])] = &[
     ("/", &["bin", "dev", "snapshot", "tmp", "usr", "workspace"]),
     ("/dev", &["fd", "null", "stderr", "stdin", "stdout", "zero"]),
-    ("/usr", &["bin"]),
+    ("/usr", &["bin", "local"]),
+    ("/usr/local", &["lib"]),
+    ("/usr/local/lib", &["python314.zip"]),
 ];
 
 impl Vfs {
@@ -205,6 +210,9 @@ impl Vfs {
             ["dev", "fd", n] => n.parse().map(Loc::Fd).map_err(|_| Errno::Noent),
             ["usr"] => Ok(Loc::VirtDir("/usr")),
             ["usr", "bin"] => Ok(Loc::VirtDir("/usr/bin")),
+            ["usr", "local"] => Ok(Loc::VirtDir("/usr/local")),
+            ["usr", "local", "lib"] => Ok(Loc::VirtDir("/usr/local/lib")),
+            ["usr", "local", "lib", "python314.zip"] => Ok(Loc::Lib(super::python::STDLIB_ZIP)),
             ["bin"] => Ok(Loc::VirtDir("/bin")),
             ["usr", "bin", t] | ["bin", t] if self.is_tool(t) => Ok(Loc::Tool(t.to_string())),
             _ => Err(Errno::Noent),
@@ -237,6 +245,7 @@ impl Vfs {
                 FileType::File,
                 0,
             ),
+            Loc::Lib(bytes) => virt(5, FileType::File, bytes.len() as u64),
             Loc::Snap(rel) => {
                 let snap = self.snap.as_ref().ok_or(Errno::Noent)?;
                 let (kind, size) = match snap.get(rel).ok_or(Errno::Noent)? {
@@ -348,7 +357,7 @@ impl Vfs {
         }
         match self.resolve(if parent.is_empty() { "/" } else { parent })? {
             Loc::Mem(ino) => Ok((ino, name.to_string())),
-            Loc::Snap(_) | Loc::VirtDir(_) | Loc::Tool(_) => Err(Errno::Rofs),
+            Loc::Snap(_) | Loc::VirtDir(_) | Loc::Tool(_) | Loc::Lib(_) => Err(Errno::Rofs),
             _ => Err(Errno::Notdir),
         }
     }

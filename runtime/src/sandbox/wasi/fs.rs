@@ -1,5 +1,6 @@
 //! The `fd_*` and `path_*` functions of WASI p1.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rcabox_proto::{STATUS_KILLED, STATUS_TERM};
@@ -280,7 +281,12 @@ fn path_open(
         Loc::Null => OpenFile::new(Backing::Null, true, true),
         Loc::Zero => OpenFile::new(Backing::Zero, true, true),
         _ if write && !matches!(loc, Loc::Mem(_)) => return Err(Errno::Rofs.into()),
-        Loc::Tool(_) => OpenFile::new(Backing::Bytes(Vec::new()), true, false),
+        Loc::Tool(_) => OpenFile::new(Backing::Bytes(Cow::Borrowed(&[])), true, false),
+        Loc::Lib(bytes) => {
+            let mut of = OpenFile::raw(Backing::Bytes(Cow::Borrowed(bytes)), true, false);
+            of.host_stat = Some(stat);
+            Arc::new(of)
+        }
         Loc::Snap(rel) => {
             let snap = vfs.snap().ok_or(Errno::Noent)?;
             let Some(crate::sandbox::vfs::snapfs::SnapEntry::File { host, size, id }) =

@@ -167,7 +167,7 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
                 // charged first (threat H-MEM-MEMFD: 150 copies of 10 MB reached 1.5 GB).
                 let src = slice(mem, data, len)?;
                 let charge = st.ctx.charge_memory(src.len() as u64)?;
-                let mut of = OpenFile::raw(Backing::Bytes(src.to_vec()), true, false);
+                let mut of = OpenFile::raw(Backing::Bytes(src.to_vec().into()), true, false);
                 of.charge = Some(charge);
                 let fd = st.spec.fds.insert(Arc::new(of))?;
                 write_u32(mem, out, fd)
