@@ -6,7 +6,7 @@
 //! compatibility runner uses), and prints medians, fastest runs and both ratios. The sandbox
 //! and native runs alternate, so a slow spell of a shared machine falls on both sides. The
 //! first table is per-command latency; the second is throughput over the 100 MB inputs
-//! (grep, sort, cut, awk, jq, rg). Figures belong in notes and docs, never in tests.
+//! (grep, sort, cut, awk, jq, rg, python3). Figures belong in notes and docs, never in tests.
 
 use std::path::Path;
 use std::process::Command;
@@ -89,12 +89,25 @@ fn main() {
         "runtime ready in {:.1} ms (module cache)",
         t0.elapsed().as_secs_f64() * 1e3
     );
+    let t0 = Instant::now();
+    rt.python().expect("python3 module");
+    eprintln!(
+        "python3 module ready in {:.1} ms (compiled, or loaded from the module cache)",
+        t0.elapsed().as_secs_f64() * 1e3
+    );
     let mut s = Session::new(rt, SessionConfig::for_snapshot(dir.path())).expect("session");
     println!("latency");
     table(
         &mut s,
         dir.path(),
-        &["true", "cat small.json", "cat big.tsv | head -5"],
+        &[
+            "true",
+            "cat small.json",
+            "cat big.tsv | head -5",
+            "python3 -c 'print(1)'",
+            "python3 -c 'import json, csv, collections'",
+            "head -1000 big.tsv | python3 -c 'import sys; print(sum(1 for _ in sys.stdin))'",
+        ],
         iters,
     );
     println!("\nthroughput over {mb} MB inputs");
@@ -116,6 +129,7 @@ fn main() {
             "jq -n 'reduce inputs as $r (0; . + $r.ms)' big.jsonl",
             "rg -c ERROR big.tsv",
             "wc -l big.tsv",
+            "python3 -c \"import csv, collections; print(collections.Counter(r[2] for r in csv.reader(open('big.tsv'), delimiter='\\t')).most_common(1))\"",
         ],
         iters.min(5),
     );

@@ -28,7 +28,7 @@ use super::exec::SandboxArgs;
 
 /// What the server tells the client at initialisation.
 const INSTRUCTIONS: &str = "An incident snapshot is mounted read-only at /snapshot. Investigate \
-    with code_exec (bash and GNU-style tools in a sandbox), then call finish once with the root \
+    with code_exec (bash, GNU-style tools and python3 in a sandbox), then call finish once with the root \
     causes as namespace/Kind/name.";
 
 /// Arguments of `rcabox mcp`.
@@ -72,6 +72,8 @@ pub fn run(a: McpArgs) -> anyhow::Result<std::process::ExitCode> {
         anyhow::bail!("--max-turns must be at least 1");
     }
     let session = a.sandbox.session()?;
+    // An IDE's agent may reach for python3 at its first call: have it compiled by then.
+    rcabox_runtime::sandbox::Runtime::shared()?.prepare_python();
     let traj = match &a.trajectory {
         Some(path) => {
             let header = Header {

@@ -4,7 +4,7 @@
 /// The default system prompt; `{max_turns}` is replaced.
 pub const DEFAULT_SYSTEM: &str = "You are an expert Site Reliability Engineer diagnosing an incident in a Kubernetes cluster.
 
-You work in a sandboxed Linux shell through the `code_exec` tool (bash with coreutils, grep, rg, sed, awk, jq, find, xargs, diff, gzip and more; no network, no package installs). You have at most {max_turns} turns; a turn is one reply, whatever the number of tool calls in it.
+You work in a sandboxed Linux shell through the `code_exec` tool (bash with coreutils, grep, rg, sed, awk, jq, find, xargs, diff, gzip, python3 with its standard library and more; no network, no package installs). You have at most {max_turns} turns; a turn is one reply, whatever the number of tool calls in it.
 
 The incident snapshot is mounted read-only at /snapshot:
 - alerts/alerts_at_<UTC>.json: the firing Prometheus alerts, one file a minute (JSON arrays)

@@ -260,6 +260,7 @@ pub fn execute(plan: Arc<Plan>, mut progress: impl FnMut(&EpisodeInfo)) -> Resul
     let mut ran: Vec<usize> = todo.iter().map(|t| t.0).collect();
     ran.dedup();
     let runtime = Runtime::shared().map_err(|e| RunError::Invalid(e.to_string()))?;
+    runtime.prepare_python();
     let tools_hash: Arc<str> = runtime.tools_hash().into();
     let tokio = tokio::runtime::Builder::new_current_thread()
         .max_blocking_threads(plan.concurrency.max(1))

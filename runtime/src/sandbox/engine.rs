@@ -146,6 +146,18 @@ impl Runtime {
             .map_err(Clone::clone)
     }
 
+    /// Compiles (or loads) the python3 module on a background thread, so that a long-lived
+    /// caller (a run, the MCP server) has it ready before an agent's first `python3`: compiling
+    /// it takes seconds, loading it from the cache milliseconds.
+    pub fn prepare_python(self: &Arc<Self>) {
+        let rt = self.clone();
+        let _ = std::thread::Builder::new()
+            .name("rcabox-python-compile".into())
+            .spawn(move || {
+                let _ = rt.python();
+            });
+    }
+
     /// SHA-256 of the tool module, recorded in trajectories.
     pub fn tools_hash(&self) -> &str {
         &self.tools_hash

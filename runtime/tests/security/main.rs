@@ -8,6 +8,7 @@ mod escape;
 mod exhaust;
 mod harness;
 mod hidden;
+mod python;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -105,6 +106,7 @@ fn all_probes() -> Vec<Probe> {
     v.extend(exhaust::time());
     v.extend(exhaust::locks());
     v.extend(exhaust::parser());
+    v.extend(python::probes());
     v
 }
 
