@@ -6,6 +6,8 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "build/precompile.rs"]
+mod precompile;
 #[path = "build/python.rs"]
 mod python;
 
@@ -99,9 +101,10 @@ fn main() {
     emit_hash(&out);
 }
 
-/// Hands the module's SHA-256 to the crate as `RCABOX_TOOLS_SHA256`: hashing 17 MB at every
-/// start was half of what `rcabox exec true` took.
+/// Hands the module's SHA-256 to the crate as `RCABOX_TOOLS_SHA256` (hashing 17 MB at every
+/// start was half of what `rcabox exec true` took) and compiles it for this host.
 fn emit_hash(module: &std::path::Path) {
+    precompile::emit(module, &module.with_extension("cwasm"));
     use sha2::{Digest, Sha256};
     let bytes = std::fs::read(module)
         .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", module.display())));

@@ -167,3 +167,40 @@ fn shell_keeps_one_session_across_commands() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+/// Issue 27: processes starting at once over an empty, shared module cache all succeed, with
+/// the built-in artifact and without it (each then compiles), and leave one artifact per
+/// module and no temporary file behind.
+#[test]
+fn processes_starting_at_once_share_an_empty_module_cache() {
+    let d = compat_snapshot();
+    let snap = d.path().join("s");
+    for built_in in ["1", "0"] {
+        let cache = tempfile::tempdir().expect("tempdir");
+        let children: Vec<_> = (0..2)
+            .map(|_| {
+                rcabox()
+                    .args(["exec", "--snapshot"])
+                    .arg(&snap)
+                    .arg("echo ok")
+                    .env("RCABOX_CACHE_DIR", cache.path())
+                    .env("RCABOX_BUILT_IN", built_in)
+                    .stdout(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("rcabox runs")
+            })
+            .collect();
+        for c in children {
+            let o = c.wait_with_output().expect("wait");
+            assert!(o.status.success(), "RCABOX_BUILT_IN={built_in}");
+            assert_eq!(o.stdout, b"ok\n");
+        }
+        let names: Vec<String> = std::fs::read_dir(cache.path())
+            .expect("cache dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        assert!(names[0].starts_with("tools-") && names[0].ends_with(".cwasm"));
+    }
+}

@@ -26,6 +26,11 @@ pub mod trajectory;
 /// The guest tool module, built for `wasm32-wasip1` by this crate's build script.
 pub static TOOLS_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rcabox-tools.wasm"));
 
+/// [`TOOLS_WASM`] compiled by the build script for this host with the runtime's engine
+/// settings (empty when the build did not precompile it: see build/precompile.rs), so the
+/// first command on a machine needs no compilation.
+pub static TOOLS_CWASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/rcabox-tools.cwasm"));
+
 /// SHA-256 of [`TOOLS_WASM`] in hex, computed by the build script (recorded in trajectories and
 /// part of the compiled-module cache key).
 pub static TOOLS_SHA256: &str = env!("RCABOX_TOOLS_SHA256");

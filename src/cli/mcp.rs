@@ -50,9 +50,38 @@ pub struct McpArgs {
     answer: Option<PathBuf>,
 }
 
+/// The sandbox session, opened on a thread at start so that `initialize` is answered at once
+/// whatever loading (or, on a CPU the built-in artifact does not fit, compiling) the tool
+/// module costs; the first tool call waits for it.
+enum LazySession {
+    Opening(std::thread::JoinHandle<anyhow::Result<Session>>),
+    Open(Session),
+    Failed(String),
+}
+
+impl LazySession {
+    fn get(&mut self) -> anyhow::Result<&mut Session> {
+        if matches!(self, LazySession::Opening(_)) {
+            let opening = std::mem::replace(self, LazySession::Failed(String::new()));
+            if let LazySession::Opening(h) = opening {
+                *self = match h.join() {
+                    Ok(Ok(s)) => LazySession::Open(s),
+                    Ok(Err(e)) => LazySession::Failed(format!("{e:#}")),
+                    Err(_) => LazySession::Failed("opening the sandbox panicked".into()),
+                };
+            }
+        }
+        match self {
+            LazySession::Open(s) => Ok(s),
+            LazySession::Failed(m) => Err(anyhow::anyhow!("the sandbox did not open: {m}")),
+            LazySession::Opening(_) => Err(anyhow::anyhow!("the sandbox is still opening")),
+        }
+    }
+}
+
 /// Where the episode stands; one lock, since calls of one episode run in order.
 struct Episode {
-    session: Session,
+    session: LazySession,
     traj: Option<Writer>,
     answer_path: Option<PathBuf>,
     max_turns: usize,
@@ -71,9 +100,19 @@ pub fn run(a: McpArgs) -> anyhow::Result<std::process::ExitCode> {
     if a.max_turns == 0 {
         anyhow::bail!("--max-turns must be at least 1");
     }
-    let session = a.sandbox.session()?;
-    // An IDE's agent may reach for python3 at its first call: have it compiled by then.
-    rcabox_runtime::sandbox::Runtime::shared()?.prepare_python();
+    if !a.sandbox.snapshot.is_dir() {
+        anyhow::bail!(
+            "snapshot {}: not a directory (give --snapshot an incident snapshot directory)",
+            a.sandbox.snapshot.display()
+        );
+    }
+    let sandbox = a.sandbox.clone();
+    let session = LazySession::Opening(std::thread::spawn(move || {
+        let session = sandbox.session()?;
+        // An IDE's agent may reach for python3 at its first call: have it compiled by then.
+        rcabox_runtime::sandbox::Runtime::shared()?.prepare_python();
+        Ok(session)
+    }));
     let traj = match &a.trajectory {
         Some(path) => {
             let header = Header {
@@ -86,9 +125,7 @@ pub fn run(a: McpArgs) -> anyhow::Result<std::process::ExitCode> {
                 repeat: 1,
                 snapshot: a.sandbox.snapshot.display().to_string(),
                 snapshot_hash: manifest::hash(&a.sandbox.snapshot)?,
-                tools_hash: rcabox_runtime::sandbox::Runtime::shared()?
-                    .tools_hash()
-                    .to_string(),
+                tools_hash: rcabox_runtime::TOOLS_SHA256.to_string(),
                 agent: "mcp".to_string(),
                 max_turns: a.max_turns,
                 seed: a.sandbox.seed,
@@ -185,7 +222,7 @@ impl Episode {
             error_kind,
             answer,
             is_error,
-        } = tools::call(&mut self.session, name, &args, self.max_chars);
+        } = tools::call(self.session.get()?, name, &args, self.max_chars);
         if let Some(t) = &mut self.traj {
             t.push(&Record::Tool {
                 turn,

@@ -10,40 +10,17 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
-use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, InstancePre, Linker, Module, OptLevel,
-    PoolingAllocationConfig,
-};
+use wasmtime::{Engine, InstancePre, Linker};
 
 use super::SandboxError;
 use super::process::ProcState;
-use super::{python, wasi};
+use super::{module_cache, python, wasi};
+
+include!("engine_config.rs");
 
 /// How often the engine's epoch advances: the granularity of CPU accounting and of stopping
 /// a guest that never calls the host.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
-
-/// Instance slots in the pool: bounds the processes running at once across all sessions.
-/// Each slot reserves address space (not memory) for one linear memory of up to 4 GiB.
-pub const POOL_SLOTS: u32 = 1000;
-
-/// Largest linear memory any instance can have; the per-session limit is enforced below it.
-pub const MAX_MEMORY: usize = 4 << 30;
-
-/// Version of wasmtime in the cache key; wasmtime's own deserialisation check compares the
-/// exact build and engine settings again, so a stale artifact is recompiled, never trusted.
-const WASMTIME: &str = "48.0.8";
-
-/// Guest stack: bounded so runaway recursion traps (reported as a memory limit), and as deep as
-/// a native process's 8 MiB default allows in practice: agents evaluate `paste -sd+` sums of
-/// thousands of terms in `$((...))`, awk and jq, whose parsers recurse once per operator; at
-/// 1 MiB a 20,000-term sum overflowed where bash and gawk print it.
-const MAX_WASM_STACK: usize = 8 << 20;
-
-/// Host stack for a process thread: wasm runs on it, up to `MAX_WASM_STACK`, with room above
-/// that for the host calls a guest at its deepest still makes. Address space only: a thread
-/// touches the pages it uses.
-pub const THREAD_STACK: usize = MAX_WASM_STACK + (4 << 20);
 
 /// The compiled tool module, linked and ready to instantiate; the python3 module beside it,
 /// compiled on first use.
@@ -59,19 +36,22 @@ pub struct Runtime {
 impl Runtime {
     /// Compiles (or loads from `cache_dir`) the tool module.
     pub fn new(wasm: &[u8], cache_dir: Option<&Path>) -> Result<Arc<Self>, SandboxError> {
-        Self::with_hash(wasm, hex::encode(Sha256::digest(wasm)), cache_dir)
+        Self::with_hash(wasm, hex::encode(Sha256::digest(wasm)), cache_dir, &[])
     }
 
-    /// [`Runtime::new`] for a module whose SHA-256 (hex) is already known.
+    /// [`Runtime::new`] for a module whose SHA-256 (hex) is already known; `built_in` is the
+    /// module compiled at build time (empty: none).
     fn with_hash(
         wasm: &[u8],
         tools_hash: String,
         cache_dir: Option<&Path>,
+        built_in: &[u8],
     ) -> Result<Arc<Self>, SandboxError> {
         let engine = Engine::new(&config()).map_err(SandboxError::engine)?;
-        let module = load_module(&engine, "tools", &tools_hash, cache_dir, || {
-            Ok(wasm.to_vec())
-        })?;
+        let module =
+            module_cache::load(&engine, "tools", &tools_hash, cache_dir, built_in, || {
+                Ok(wasm.to_vec())
+            })?;
         let mut linker = Linker::new(&engine);
         wasi::add_to_linker(&mut linker).map_err(SandboxError::engine)?;
         python::add_imports(&mut linker).map_err(SandboxError::engine)?;
@@ -107,10 +87,17 @@ impl Runtime {
         static SHARED: OnceLock<Result<Arc<Runtime>, SandboxError>> = OnceLock::new();
         SHARED
             .get_or_init(|| {
+                // `RCABOX_BUILT_IN=0` ignores the artifact compiled at build time (to measure or
+                // to rule it out); the module cache and compiling remain.
+                let built_in = match std::env::var_os("RCABOX_BUILT_IN") {
+                    Some(v) if v == "0" => &[][..],
+                    _ => crate::TOOLS_CWASM,
+                };
                 Runtime::with_hash(
                     crate::TOOLS_WASM,
                     crate::TOOLS_SHA256.to_string(),
                     default_cache_dir().as_deref(),
+                    built_in,
                 )
             })
             .clone()
@@ -131,11 +118,12 @@ impl Runtime {
     pub fn python(&self) -> Result<&InstancePre<ProcState>, SandboxError> {
         self.python
             .get_or_init(|| {
-                let module = load_module(
+                let module = module_cache::load(
                     &self.engine,
                     "python",
                     python::WASM_XZ_SHA256,
                     self.cache_dir.as_deref(),
+                    &[],
                     python::wasm,
                 )?;
                 self.linker
@@ -164,34 +152,6 @@ impl Runtime {
     }
 }
 
-fn config() -> Config {
-    let mut cfg = Config::new();
-    cfg.epoch_interruption(true);
-    cfg.cranelift_opt_level(OptLevel::Speed);
-    cfg.max_wasm_stack(MAX_WASM_STACK);
-    // No async execution here, but wasmtime refuses a wasm stack larger than the async one.
-    cfg.async_stack_size(THREAD_STACK);
-    // Proposals the tools do not use stay off: less attack surface, smaller artifacts.
-    cfg.wasm_relaxed_simd(false);
-    cfg.wasm_multi_memory(false);
-    cfg.wasm_memory64(false);
-    cfg.wasm_tail_call(false);
-    cfg.memory_init_cow(true);
-    #[cfg(feature = "profiling")]
-    if std::env::var_os("RCABOX_PROFILE").is_some_and(|v| v == "perfmap") {
-        cfg.profiler(wasmtime::ProfilingStrategy::PerfMap);
-    }
-    let mut pool = PoolingAllocationConfig::default();
-    pool.total_core_instances(POOL_SLOTS);
-    pool.total_memories(POOL_SLOTS);
-    pool.total_tables(POOL_SLOTS);
-    pool.max_memory_size(MAX_MEMORY);
-    pool.table_elements(200_000);
-    pool.max_core_instance_size(4 << 20);
-    cfg.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-    cfg
-}
-
 /// Where compiled modules are cached: `$RCABOX_CACHE_DIR`, else the user's cache directory.
 pub fn default_cache_dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("RCABOX_CACHE_DIR") {
@@ -201,46 +161,6 @@ pub fn default_cache_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
     Some(base.join("rcabox"))
-}
-
-/// Loads the compiled `name` module whose source has SHA-256 `hash` from the cache, or
-/// compiles the bytes `wasm` gives and caches the result.
-fn load_module(
-    engine: &Engine,
-    name: &str,
-    hash: &str,
-    cache_dir: Option<&Path>,
-    wasm: impl FnOnce() -> Result<Vec<u8>, SandboxError>,
-) -> Result<Module, SandboxError> {
-    // The artifact depends on the module, the wasmtime version and the engine settings; the
-    // settings' hash is part of wasmtime's own compatibility check, the rest is in the name.
-    let key = format!(
-        "{}-wasmtime{}-{}",
-        &hash[..16],
-        WASMTIME,
-        std::env::consts::ARCH
-    );
-    let path = cache_dir.map(|d| d.join(format!("{name}-{key}.cwasm")));
-    if let Some(p) = path.as_ref().filter(|p| p.exists()) {
-        // SAFETY: the file was written by `Module::serialize` of this same wasmtime version into
-        // our own cache directory; wasmtime checks the version and the engine settings again,
-        // and we fall back to compiling on any error.
-        if let Ok(m) = unsafe { Module::deserialize_file(engine, p) } {
-            return Ok(m);
-        }
-    }
-    let module = Module::new(engine, wasm()?).map_err(SandboxError::engine)?;
-    if let (Some(p), Ok(bytes)) = (path, module.serialize()) {
-        // A cache that cannot be written only costs time on the next start.
-        if let Some(dir) = p.parent() {
-            let _ = std::fs::create_dir_all(dir);
-            let tmp = dir.join(format!(".{key}.{}.tmp", std::process::id()));
-            if std::fs::write(&tmp, bytes).is_ok() {
-                let _ = std::fs::rename(&tmp, &p);
-            }
-        }
-    }
-    Ok(module)
 }
 
 #[cfg(test)]

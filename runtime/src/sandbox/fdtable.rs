@@ -120,9 +120,11 @@ impl OpenFile {
         }
     }
 
-    /// Whether the file has an offset (`lseek` works). `/dev/null` and `/dev/zero` have one,
-    /// as on Linux: WASI's `isatty` is "a character device that cannot seek", so without it
-    /// `python3 < /dev/null` believed its stdin was a terminal.
+    /// Whether the file has an offset (`lseek` works). `/dev/null` has one, as on Linux:
+    /// WASI's `isatty` is "a character device that cannot seek", so without it
+    /// `python3 < /dev/null` believed its stdin was a terminal. `/dev/zero` has none, so that
+    /// tools keep reading it as the endless stream it is (`tail -c N /dev/zero` must not seek
+    /// to an end it does not have).
     pub fn seekable(&self) -> bool {
         matches!(
             self.backing,
@@ -131,7 +133,6 @@ impl OpenFile {
                 | Backing::Bytes(_)
                 | Backing::Dir { .. }
                 | Backing::Null
-                | Backing::Zero
         )
     }
 

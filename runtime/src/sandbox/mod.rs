@@ -11,6 +11,7 @@ pub mod cpu;
 pub mod engine;
 pub mod fdtable;
 mod hugepages;
+pub mod module_cache;
 pub mod output;
 pub mod pipe;
 pub mod process;
