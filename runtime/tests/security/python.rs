@@ -164,6 +164,13 @@ pub fn probes() -> Vec<Probe> {
             &[Has("MemoryError"), Kind(MemoryLimit)],
         ));
     }
+    // Past 2 GiB a 32-bit interpreter refuses the size itself (docs/COMPATIBILITY.md).
+    v.push(p(
+        "H-MEM-GUEST",
+        Memory,
+        py("s = 'x' * 10**10"),
+        &[Has("OverflowError"), Fails, Clean],
+    ));
     // Deep recursion: Python's own limit, then the guest stack; never the host's.
     v.push(p(
         "H-MEM-STACK",
