@@ -17,6 +17,12 @@ fn snapshot() -> PathBuf {
 
 /// Runs tests/mcp/client.py and returns what it saw.
 fn client(dir: &Path, max_turns: usize, scenario: &str) -> Value {
+    client_with(dir, max_turns, scenario, &[])
+}
+
+/// [`client`] with environment variables for the client and, in the "cold" scenario, the
+/// server it starts.
+fn client_with(dir: &Path, max_turns: usize, scenario: &str, env: &[(&str, &Path)]) -> Value {
     let sdk = Command::new("python3")
         .args(["-c", "import mcp"])
         .status()
@@ -33,7 +39,8 @@ fn client(dir: &Path, max_turns: usize, scenario: &str) -> Value {
             .arg(dir.join("trajectory.jsonl"))
             .arg(dir.join("agent_output.json"))
             .arg(max_turns.to_string())
-            .arg(scenario),
+            .arg(scenario)
+            .envs(env.iter().copied()),
         "the MCP client",
     );
     serde_json::from_slice(&out.stdout).expect("client prints JSON")
@@ -145,4 +152,44 @@ fn mcp_calls_stop_at_the_turn_cap_with_stirrups_warnings() {
     assert_eq!(last["ending"], "turn_cap");
     assert_eq!(last["turns"], 3);
     assert!(!d.path().join("agent_output.json").exists());
+}
+
+/// Issue 27: `initialize` (and `tools/list`) are answered while the tool module is still being
+/// compiled (an empty cache and the build-time artifact ignored: seconds of Cranelift); the
+/// first call waits for it and runs.
+#[test]
+fn initialize_is_answered_before_the_sandbox_is_ready() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let cache = d.path().join("cache");
+    let seen = client_with(
+        d.path(),
+        100,
+        "cold",
+        &[
+            ("RCABOX_CACHE_DIR", &cache),
+            ("RCABOX_BUILT_IN", Path::new("0")),
+        ],
+    );
+    assert_eq!(seen["tools"], serde_json::json!(["code_exec", "finish"]));
+    let at_init = seen["cache_at_initialize"].as_array().expect("listing");
+    assert!(
+        !at_init
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.starts_with("tools-"))),
+        "the tool module was ready before initialize was answered: {at_init:?}"
+    );
+    assert!(
+        seen["exec"][0]
+            .as_str()
+            .unwrap_or_default()
+            .contains("ready"),
+        "{seen}"
+    );
+    let after = seen["cache_after_call"].as_array().expect("listing");
+    assert!(
+        after
+            .iter()
+            .any(|n| n.as_str().is_some_and(|n| n.starts_with("tools-"))),
+        "{after:?}"
+    );
 }

@@ -6,6 +6,7 @@ Prints one JSON object with what it saw; tests/mcp.rs checks it against `rcabox 
 
 import asyncio
 import json
+import os
 import sys
 
 from mcp import ClientSession
@@ -21,6 +22,8 @@ async def main(rcabox, snapshot, trajectory, answer, max_turns, scenario):
         command=rcabox,
         args=["mcp", "--snapshot", snapshot, "--trajectory", trajectory,
               "--answer", answer, "--max-turns", max_turns],
+        # "cold": the server sees this process's RCABOX_CACHE_DIR and RCABOX_BUILT_IN.
+        env=dict(os.environ) if scenario == "cold" else None,
     )
     seen = {}
     async with stdio_client(params) as (read, write):
@@ -31,6 +34,14 @@ async def main(rcabox, snapshot, trajectory, answer, max_turns, scenario):
             seen["tools"] = sorted(t.name for t in tools.tools)
             seen["finish_schema_required"] = next(
                 t.input_schema.get("required") for t in tools.tools if t.name == "finish")
+            if scenario == "cold":
+                cache = os.environ["RCABOX_CACHE_DIR"]
+                seen["cache_at_initialize"] = sorted(
+                    os.listdir(cache)) if os.path.isdir(cache) else []
+                r = await session.call_tool("code_exec", {"cmd": "echo ready"})
+                seen["exec"] = texts(r)
+                seen["cache_after_call"] = sorted(os.listdir(cache))
+                return seen
             if scenario == "cap":
                 for i in range(int(max_turns) + 1):
                     r = await session.call_tool("code_exec", {"cmd": f"echo {i}"})
