@@ -70,7 +70,17 @@ fn built_in_module(engine: &Engine, bytes: &[u8]) -> Option<Module> {
     // engine_config.rs, and are part of the binary; wasmtime checks the version, the engine
     // settings and the host's CPU features again and refuses a mismatch, which falls back to
     // compiling.
-    unsafe { Module::deserialize(engine, bytes) }.ok()
+    match unsafe { Module::deserialize(engine, bytes) } {
+        Ok(m) => Some(m),
+        Err(e) => {
+            // Once per process and module: the only case is a binary built on another CPU.
+            eprintln!(
+                "rcabox: the compiled tool module built into this binary does not fit this host \
+                 ({e}); compiling it instead, once (seconds; then cached)"
+            );
+            None
+        }
+    }
 }
 
 /// Cache files for `prefix`, in name order.
@@ -238,6 +248,35 @@ mod tests {
         assert!(ours, "the foreign artifact is refused, the module compiled");
         assert!(module.get_export("_start").is_some());
         assert_eq!(files(dir.path()).len(), 2, "both artifacts are kept");
+    }
+
+    #[test]
+    fn a_built_in_artifact_that_does_not_fit_is_refused_and_the_module_compiled() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut other = wasmtime::Config::new();
+        other.cranelift_opt_level(wasmtime::OptLevel::None);
+        let foreign = Engine::new(&other)
+            .expect("engine")
+            .precompile_module(&wasm())
+            .expect("precompile");
+        let mut compiled = false;
+        let m = load(
+            &engine(),
+            "tiny",
+            "0123456789abcdef",
+            Some(dir.path()),
+            &foreign,
+            || {
+                compiled = true;
+                Ok(wasm())
+            },
+        )
+        .expect("module");
+        assert!(compiled && m.get_export("_start").is_some());
+        // What is cached is this engine's artifact, which the next load maps.
+        compiled = false;
+        load_tiny(&engine(), dir.path(), &mut compiled);
+        assert!(!compiled);
     }
 
     #[test]
