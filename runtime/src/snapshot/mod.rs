@@ -11,6 +11,7 @@ pub mod generate;
 pub mod groundtruth;
 pub mod layout;
 pub mod manifest;
+pub mod pymap;
 pub mod questions;
 pub mod tsv;
 
