@@ -54,8 +54,9 @@ enum SnapshotCommand {
         /// Random seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Size: 1 is about 1 MB, 1000 about 1 GB.
-        #[arg(long, default_value_t = 1.0)]
+        /// Size: 1 is about 1.5 MB of logs and spans; `real` is the volume of a real ITBench
+        /// scenario (about 0.8 GB). The cluster's objects and events do not scale.
+        #[arg(long, default_value = "1", value_parser = parse_scale)]
         scale: f64,
         /// Folder with scenario_<N>/ specs and ground truths.
         #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/data/itbench"))]
@@ -63,6 +64,15 @@ enum SnapshotCommand {
         /// Output directory (must be new or empty).
         out: PathBuf,
     },
+}
+
+/// `--scale`: a number, or `real`.
+fn parse_scale(s: &str) -> Result<f64, String> {
+    if s == "real" {
+        return Ok(rcabox_runtime::snapshot::generate::REAL_SCALE);
+    }
+    s.parse()
+        .map_err(|_| format!("`{s}` is not a number; give a scale such as 0.5, 2 or `real`"))
 }
 
 /// Runs `rcabox snapshot`.

@@ -10,6 +10,8 @@ use crate::episode::{last_observations, stdout_of};
 
 /// Unquotes the Body column of a snapshot TSV (RFC 4180) so jq can read it.
 const UNQUOTE: &str = r#"sed 's/^"//; s/"$//; s/""/"/g'"#;
+/// The same for the second of two cut columns.
+const UNQUOTE_SECOND: &str = r#"sed 's/\t"/\t/; s/"$//; s/""/"/g'"#;
 
 /// The playbook: one command a turn.
 fn playbook() -> Vec<(&'static str, String)> {
@@ -19,11 +21,13 @@ fn playbook() -> Vec<(&'static str, String)> {
         )
     };
     vec![
-        ("alerts", "cd /snapshot/alerts 2>/dev/null || cd /snapshot; f=$(ls alerts_* | tail -1); echo \"$f\"; jq -r '(if type==\"array\" then . else (.data.alerts // .alerts) end)[] | [.labels.alertname, (.labels.service_name // .labels.namespace // \"\"), .labels.severity] | @tsv' \"$f\" | sort | uniq -c".to_string()),
-        ("warning events", format!("for f in /snapshot/*events*.tsv; do tail -n +2 \"$f\" | cut -f9 | {UNQUOTE} | jq -r 'select(.object.type==\"Warning\") | [.object.reason, .object.involvedObject.kind, (.object.involvedObject.namespace // \"\"), .object.involvedObject.name] | @tsv' 2>/dev/null; done | sort | uniq -c | sort -rn | head -20")),
+        ("alerts", "cd /snapshot/alerts 2>/dev/null || cd /snapshot; f=$(ls alerts_* | tail -1); echo \"$f\"; jq -r '(if type==\"array\" then . else (.data.alerts // .alerts) end)[] | [.labels.alertname, (.labels.service_name // \"-\"), (.labels.namespace // \"-\"), .labels.severity] | @tsv' \"$f\" | sort | uniq -c".to_string()),
+        ("warning events", format!("for f in /snapshot/*events*.tsv; do tail -n +2 \"$f\" | cut -f9 | {UNQUOTE} | jq -r 'select(.object.type==\"Warning\") | (.object.involvedObject // .object.regarding) as $o | [.object.reason, $o.kind, ($o.namespace // \"\"), $o.name] | @tsv' 2>/dev/null; done | sort | uniq -c | sort -rn | head -20")),
         ("error logs", col("otel_logs_raw.tsv", "$(c[\"SeverityText\"])==\"ERROR\"", "$(c[\"ServiceName\"])")),
         ("error spans", col("otel_traces_raw.tsv", "$(c[\"StatusCode\"])==\"Error\"", "$(c[\"ServiceName\"]) \"\\t\" $(c[\"StatusMessage\"])")),
-        ("changed objects", format!("for f in /snapshot/*objects*.tsv; do tail -n +2 \"$f\" | cut -f9 | {UNQUOTE}; done | jq -c '{{k: [.kind, (.metadata.namespace // \"\"), .metadata.name], b: .}}' | jq -rs 'group_by(.k) | map(select(length == 1 or .[0].b != .[-1].b)) | .[] | .[0].k + [if length == 1 then \"only-once\" else \"changed\" end] | @tsv'")),
+        // Every pull repeats every object with fresh status, so compare what an owner sets
+        // (the body without metadata and status) and note objects that come or go mid-window.
+        ("changed objects", format!("for f in /snapshot/*objects*.tsv; do tail -n +2 \"$f\" | cut -f1,9 | {UNQUOTE_SECOND}; done | jq -R -c 'split(\"\\t\") | (.[1] | fromjson) as $b | {{t: .[0], k: [$b.kind, ($b.metadata.namespace // \"\"), $b.metadata.name], s: ($b | del(.metadata, .status))}}' | jq -rs '(map(.t) | min) as $first | (map(.t) | max) as $last | group_by(.k) | .[] | select((map(.s) | unique | length) > 1 or .[0].t != $first or .[-1].t != $last) | .[0].k + [if (map(.s) | unique | length) > 1 then \"changed\" elif .[0].t != $first then \"created\" else \"deleted\" end] | @tsv'")),
     ]
 }
 
@@ -65,12 +69,32 @@ impl Baseline {
                 .find(|(l, _)| l == label)
                 .map_or("", |(_, o)| o.as_str())
         };
-        // Objects that changed or exist only at one end of the window, by kind priority.
+        // The application's namespaces: where the alerts that name a service point. A cluster
+        // changes all the time elsewhere (recorder Jobs, controller status), so changes there
+        // are not suspects, except chaos experiments, which act on the application from
+        // their own namespace.
+        let app_ns: Vec<&str> = out("alerts")
+            .lines()
+            .skip(1)
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                (f.len() >= 4 && f[2] != "-").then_some(f[3])
+            })
+            .filter(|ns| *ns != "-")
+            .collect();
+        let in_scope = |kind: &str, ns: &str, name: &str| {
+            app_ns.is_empty()
+                || kind == "Schedule"
+                || app_ns.contains(&ns)
+                || (ns.is_empty() && app_ns.contains(&name))
+        };
+        // Objects that changed, came or went during the window, by kind priority.
         let mut changed: Vec<(usize, String, String)> = Vec::new();
         for line in out("changed objects").lines() {
             let f: Vec<&str> = line.split('\t').collect();
             if let [kind, ns, name, status] = f.as_slice()
                 && let Some(rank) = CAUSE_KINDS.iter().position(|k| k == kind)
+                && in_scope(kind, ns, name)
             {
                 changed.push((rank, format!("{ns}/{kind}/{name}"), (*status).to_string()));
             }
@@ -78,12 +102,19 @@ impl Baseline {
         changed.sort();
         let mut names: Vec<(String, String)> = Vec::new();
         let has_chaos = changed.iter().any(|c| c.1.contains("/Schedule/"));
-        let symptoms = format!(
-            "{}\n{}\n{}",
-            out("warning events"),
-            out("error logs"),
-            out("error spans")
-        );
+        // The workloads that show a symptom: services with error logs or spans, and the
+        // workloads of pods with warning events. Whole names, so `cart` is not `valkey-cart`.
+        let mut symptomatic: Vec<String> = Vec::new();
+        for l in out("error logs").lines().chain(out("error spans").lines()) {
+            if let Some(svc) = l.split_whitespace().nth(1) {
+                symptomatic.push(svc.to_string());
+            }
+        }
+        for l in out("warning events").lines() {
+            if let [_, _, "Pod", _, pod] = l.split_whitespace().collect::<Vec<_>>().as_slice() {
+                symptomatic.push(workload_of(pod));
+            }
+        }
         for (_, name, status) in &changed {
             // A chaos Schedule explains the workload it targets: do not blame both.
             if has_chaos && !name.contains("/Schedule/") {
@@ -94,7 +125,8 @@ impl Baseline {
                 || name.contains("/StatefulSet/")
                 || name.contains("/DaemonSet/");
             let short = name.rsplit('/').next().unwrap_or(name);
-            if workload && !symptoms.contains(short) {
+            let own = short.strip_suffix("-v1").unwrap_or(short);
+            if workload && !symptomatic.iter().any(|s| s == short || s == own) {
                 continue;
             }
             if !names.iter().any(|(n, _)| n == name) {
@@ -110,26 +142,29 @@ impl Baseline {
             let from_events = out("warning events").lines().find_map(|l| {
                 let f: Vec<&str> = l.split_whitespace().collect();
                 match f.as_slice() {
-                    [_, reason, "Pod", ns, pod] => Some((
+                    [_, reason, "Pod", ns, pod] if in_scope("Pod", ns, pod) => Some((
                         format!("{ns}/Deployment/{}", workload_of(pod)),
                         format!("warning events ({reason})"),
                     )),
                     _ => None,
                 }
             });
+            let ns = app_ns.first().copied().unwrap_or("otel-demo");
             let from_logs = out("error logs").lines().find_map(|l| {
                 let svc = l.split_whitespace().nth(1)?;
-                Some((
-                    format!("otel-demo/Service/{svc}"),
-                    "most error logs".to_string(),
-                ))
+                Some((format!("{ns}/Service/{svc}"), "most error logs".to_string()))
             });
             names.extend(from_events.or(from_logs));
         }
+        // The application's alerts are the incident's symptoms; the infrastructure's standing
+        // ones (Watchdog, unreachable control-plane targets) are not explained by it.
         let alerts: Vec<Value> = out("alerts")
             .lines()
             .skip(1)
-            .filter_map(|l| l.split_whitespace().nth(1))
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                (f.len() >= 4 && f[2] != "-").then_some(f[1])
+            })
             .map(|a| json!({"alert": a, "explanation": "symptom of the root cause", "explained": true}))
             .collect();
         let evidence = out("error spans")

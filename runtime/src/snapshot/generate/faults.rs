@@ -78,6 +78,9 @@ pub struct Evidence {
     pub span_error: String,
     /// Telemetry effects.
     pub effects: Effects,
+    /// The failure leaves no error log: a feature flag makes calls return an error status
+    /// that only spans and span metrics record.
+    pub quiet: bool,
 }
 
 fn meta(name: &str, ns: &str, w: &mut World) -> Value {
@@ -234,6 +237,7 @@ pub fn evidence(inj: &Injection, w: &mut World) -> Evidence {
             e.events.push(once);
             e.victim_log = format!("Error: feature flag {flag} is enabled, failing request");
             e.span_error = format!("{flag} feature flag is enabled");
+            e.quiet = flag.contains("Failure") || flag.contains("Unreachable");
             if flag.contains("Cpu") || flag.contains("Gc") {
                 e.effects = Effects {
                     error_rate: 0.05,

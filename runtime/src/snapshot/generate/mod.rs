@@ -12,7 +12,11 @@
 //! Output is deterministic for (scenario, seed, scale), and written minute by minute, so memory
 //! stays bounded at any `--scale`.
 
+mod alerts;
+pub mod cluster;
+mod events;
 pub mod faults;
+mod objects;
 mod telemetry;
 pub mod world;
 
@@ -29,6 +33,10 @@ use crate::score::names::{CHAOS_KINDS, WORKLOAD_KINDS, kind_in};
 use faults::Injection;
 use world::World;
 
+/// The `--scale` that gives a real ITBench scenario's volume of logs and spans (0.5-1 GB a
+/// scenario; measured figures in docs/SNAPSHOTS.md).
+pub const REAL_SCALE: f64 = 500.0;
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -38,7 +46,8 @@ pub struct Options {
     pub scenario: u32,
     /// Random seed.
     pub seed: u64,
-    /// Size: 1.0 is about 1 MB; telemetry rows grow linearly.
+    /// Size: 1.0 is about 1.5 MB of logs and spans, which grow linearly; metrics sample more
+    /// often up to Prometheus' 30 s; the cluster's objects and events are the same at any scale.
     pub scale: f64,
 }
 

@@ -1,4 +1,5 @@
-//! Writing the telemetry: alerts, objects, events, logs, traces and metrics, minute by minute.
+//! The incident's plan, and the telemetry the application emits under it: logs, traces and
+//! metrics, minute by minute. Alerts, objects and events have their own modules.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -9,21 +10,23 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde_json::{Value, json};
 
 use super::Options;
-use super::faults::{Effects, Evidence, Injection, deployment, uid};
+use super::faults::{Effects, Evidence, Injection};
 use super::world::World;
 use crate::snapshot::SnapshotError;
 use crate::snapshot::groundtruth::GroundTruth;
-use crate::snapshot::tsv;
+use crate::snapshot::{pymap, tsv};
 
 /// Minutes recorded.
-const MINUTES: i64 = 30;
+pub(super) const MINUTES: i64 = 30;
 /// Minute the fault is injected.
-const INJECT_MIN: i64 = 10;
+pub(super) const INJECT_MIN: i64 = 10;
 /// Minute of the unrelated rollout restart (a red herring).
-const ROLLOUT_MIN: i64 = 4;
+pub(super) const ROLLOUT_MIN: i64 = 4;
+/// Minute of a second unrelated rollout, still before the fault.
+pub(super) const SECOND_ROLLOUT_MIN: i64 = 7;
 
-/// Columns of the logs, events and objects TSVs.
-pub const LOG_COLUMNS: [&str; 16] = [
+/// Columns of the logs, events and objects TSVs (ITBench-Lite v0.2; v0.1 lacks `EventName`).
+pub const LOG_COLUMNS: [&str; 17] = [
     "Timestamp",
     "TimestampTime",
     "TraceId",
@@ -40,9 +43,10 @@ pub const LOG_COLUMNS: [&str; 16] = [
     "ScopeVersion",
     "ScopeAttributes",
     "LogAttributes",
+    "EventName",
 ];
-/// Columns of the traces TSV.
-pub const TRACE_COLUMNS: [&str; 15] = [
+/// Columns of the traces TSV (v0.2; v0.1 stops at `StatusMessage`).
+pub const TRACE_COLUMNS: [&str; 22] = [
     "Timestamp",
     "TraceId",
     "SpanId",
@@ -58,6 +62,13 @@ pub const TRACE_COLUMNS: [&str; 15] = [
     "Duration",
     "StatusCode",
     "StatusMessage",
+    "Events.Timestamp",
+    "Events.Name",
+    "Events.Attributes",
+    "Links.TraceId",
+    "Links.SpanId",
+    "Links.TraceState",
+    "Links.Attributes",
 ];
 /// Columns of a pod metrics TSV.
 pub const POD_METRIC_COLUMNS: [&str; 6] = [
@@ -68,39 +79,46 @@ pub const POD_METRIC_COLUMNS: [&str; 6] = [
     "namespace",
     "tags",
 ];
-/// Columns of a service metrics TSV.
-pub const SERVICE_METRIC_COLUMNS: [&str; 7] = [
+/// Columns of a service metrics TSV (v0.2; v0.1 has `... namespace status_code tags`).
+pub const SERVICE_METRIC_COLUMNS: [&str; 9] = [
     "metric_name",
     "timestamp",
     "value",
     "service_name",
     "namespace",
-    "status_code",
+    "bucket_le",
     "tags",
+    "metric_type",
+    "status_code",
 ];
+/// Upper bounds of the span-duration histogram, in milliseconds.
+const BUCKETS_MS: [f64; 8] = [5.0, 10.0, 50.0, 100.0, 500.0, 1000.0, 5000.0, f64::INFINITY];
 
 /// The timeline and effects of one generated incident.
 pub struct Plan {
-    start: NaiveDateTime,
+    /// First minute of the window.
+    pub(super) start: NaiveDateTime,
     scale: f64,
-    alerts: Vec<(String, String)>,
-    injections: Vec<Injection>,
-    evidence: Vec<Evidence>,
+    /// The ground truth's alerts: (name, service).
+    pub(super) alerts: Vec<(String, String)>,
+    pub(super) injections: Vec<Injection>,
+    pub(super) evidence: Vec<Evidence>,
     /// Effects per service after the injection.
-    effects: BTreeMap<String, Effects>,
-    chain: Vec<String>,
+    pub(super) effects: BTreeMap<String, Effects>,
+    /// Services along the propagation, root cause first.
+    pub(super) chain: Vec<String>,
 }
 
 type Writer = csv::Writer<BufWriter<File>>;
 
-fn open(path: &Path, header: &[&str]) -> Result<Writer, SnapshotError> {
+pub(super) fn open(path: &Path, header: &[&str]) -> Result<Writer, SnapshotError> {
     let f = File::create(path).map_err(|e| SnapshotError::io(path, e))?;
     let mut w = tsv::writer(BufWriter::with_capacity(1 << 16, f));
     w.write_record(header).map_err(|e| csv_err(path, e))?;
     Ok(w)
 }
 
-fn csv_err(path: &Path, e: csv::Error) -> SnapshotError {
+pub(super) fn csv_err(path: &Path, e: csv::Error) -> SnapshotError {
     SnapshotError::io(path, std::io::Error::other(e.to_string()))
 }
 
@@ -110,12 +128,9 @@ fn ts(t: NaiveDateTime) -> String {
 fn ts_sec(t: NaiveDateTime) -> String {
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }
-fn rfc(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
 /// A row of the objects or events TSV: the recorder's k8sobjects receiver leaves the trace,
 /// severity and scope columns empty and puts the object in `Body`.
-fn k8s_row(t: NaiveDateTime, body: &Value, attrs: &str) -> [String; 16] {
+pub(super) fn k8s_row(t: NaiveDateTime, body: &Value, attrs: &str) -> [String; 17] {
     let empty = String::new;
     [
         ts(t),
@@ -134,13 +149,17 @@ fn k8s_row(t: NaiveDateTime, body: &Value, attrs: &str) -> [String; 16] {
         empty(),
         "{}".into(),
         attrs.to_string(),
+        empty(),
     ]
 }
 
-/// Python-dict text, as the recorder writes metric label sets.
+/// Python-dict text of string pairs, as the recorder writes map columns.
 fn pydict(pairs: &[(&str, &str)]) -> String {
-    let inner: Vec<String> = pairs.iter().map(|(k, v)| format!("'{k}': '{v}'")).collect();
-    format!("{{{}}}", inner.join(", "))
+    let m: serde_json::Map<String, Value> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), json!(v)))
+        .collect();
+    pymap::to_text(&Value::Object(m))
 }
 
 impl Plan {
@@ -193,12 +212,12 @@ impl Plan {
         }
     }
 
-    /// The service whose Deployment gets the unrelated rollout: the first, in name order, that
-    /// the fault does not touch (no random draw, so adding it kept the other draws unchanged).
-    fn rollout_herring(&self, w: &World) -> Option<String> {
+    /// The services whose Deployments get the unrelated rollouts: the first two, in name
+    /// order, that the fault does not touch.
+    pub(super) fn rollout_herrings(&self, w: &World) -> Vec<String> {
         w.services
             .keys()
-            .find(|s| {
+            .filter(|s| {
                 !self.effects.contains_key(*s)
                     && !self.chain.contains(s)
                     && !self
@@ -206,20 +225,38 @@ impl Plan {
                         .iter()
                         .any(|i| &i.victim == *s || i.name == **s)
             })
+            .take(2)
             .cloned()
+            .collect()
     }
 
-    fn minute(&self, m: i64) -> NaiveDateTime {
+    /// Time of minute `m` of the window.
+    pub(super) fn minute(&self, m: i64) -> NaiveDateTime {
         self.start + Duration::minutes(m)
+    }
+
+    /// RFC 3339 time `secs` seconds from the window's start.
+    pub(super) fn stamp_offset(&self, secs: i64) -> String {
+        (self.start + Duration::seconds(secs))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
     }
 
     /// Writes every file of the snapshot into `out`.
     pub fn write(&self, w: &mut World, out: &Path) -> Result<(), SnapshotError> {
+        let cluster = self.cluster(w);
+        // The collector pod that stamps `host.name` on every log and span.
+        let collector = cluster
+            .pods
+            .iter()
+            .find(|p| p.owner.1.starts_with("otel-collector-") && p.owner.0 == "ReplicaSet")
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
         self.write_alerts(w, out)?;
-        self.write_objects(w, out)?;
-        self.write_events(w, out)?;
-        self.write_logs(w, out)?;
-        self.write_traces(w, out)?;
+        self.write_objects(&cluster, out)?;
+        self.write_events(&cluster, w, out)?;
+        self.write_logs(w, out, &collector)?;
+        self.write_traces(w, out, &collector)?;
         self.write_metrics(w, out)?;
         let arch: BTreeMap<&String, Value> = w
             .services
@@ -237,280 +274,42 @@ impl Plan {
         .map_err(|e| SnapshotError::io(&p, e))
     }
 
-    fn write_alerts(&self, w: &mut World, out: &Path) -> Result<(), SnapshotError> {
-        let herring = w
-            .services
-            .keys()
-            .find(|s| !self.chain.contains(s) && !self.effects.contains_key(*s))
-            .cloned()
-            .unwrap_or_default();
-        for m in 0..=MINUTES {
-            let t = self.minute(m) + Duration::microseconds(i64::from(w.rng_u32() % 1_000_000));
-            let mut firing = vec![
-                json!({"labels": {"alertname": "CPUThrottlingHigh", "namespace": w.namespace, "service_name": herring, "severity": "info"},
-                "annotations": {"description": format!("{:.0}% throttling of CPU in namespace {} for container {herring}.", 25.0 + 10.0 * w.unit(), w.namespace)},
-                "state": "firing", "activeAt": rfc(self.start - Duration::minutes(45)), "value": format!("{:.3}", 0.25 + 0.1 * w.unit())}),
-            ];
-            for (i, (name, svc)) in self.alerts.iter().enumerate() {
-                let from = INJECT_MIN + 2 + i as i64;
-                if m >= from {
-                    firing.push(json!({"labels": {"alertname": name, "namespace": w.namespace, "service_name": svc, "severity": "warning"},
-                        "annotations": {"description": format!("{name} is firing for service {svc}")},
-                        "state": "firing", "activeAt": rfc(self.minute(from)), "value": format!("{:.3}", 0.2 + 0.7 * w.unit())}));
-                }
-            }
-            let p = out.join("alerts").join(format!(
-                "alerts_at_{}.json",
-                t.format("%Y-%m-%dT%H-%M-%S%.6f")
-            ));
-            let text = serde_json::to_string_pretty(&firing).unwrap_or_default();
-            std::fs::write(&p, text + "\n").map_err(|e| SnapshotError::io(&p, e))?;
-        }
-        Ok(())
-    }
-
-    fn baseline_objects(&self, w: &mut World) -> Vec<(String, Value)> {
-        let ns = w.namespace.clone();
-        let mut objs = vec![(
-            "namespaces".to_string(),
-            json!({"apiVersion": "v1", "kind": "Namespace",
-            "metadata": {"name": ns, "uid": uid(w), "labels": {"kubernetes.io/metadata.name": ns, "istio.io/dataplane-mode": "ambient"}}}),
-        )];
-        for n in w.nodes.clone() {
-            objs.push(("nodes".into(), json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": n, "uid": uid(w), "labels": {"kubernetes.io/arch": "amd64", "node-role.kubernetes.io/worker": ""}},
-                "spec": {}, "status": {"conditions": [{"type": "Ready", "status": "True"}]}})));
-        }
-        for (name, s) in w.services.clone() {
-            objs.push(("deployments".into(), deployment(w, &s.deployment, |_| {})));
-            objs.push(("services".into(), json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": ns, "uid": uid(w)},
-                "spec": {"type": "ClusterIP", "ports": [{"name": "tcp-service", "port": 8080, "protocol": "TCP", "targetPort": 8080}], "selector": {"opentelemetry.io/name": name}}})));
-            objs.push(("pods".into(), json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": s.pod, "namespace": ns, "uid": uid(w),
-                "labels": {"opentelemetry.io/name": name, "pod-template-hash": s.rs_hash}, "ownerReferences": [{"kind": "ReplicaSet", "name": format!("{name}-{}", s.rs_hash)}]},
-                "spec": {"nodeName": s.node, "containers": [{"name": name}]}, "status": {"phase": "Running", "containerStatuses": [{"name": name, "ready": true, "restartCount": 0}]}})));
-        }
-        if ns == "otel-demo" {
-            let off: serde_json::Map<String, Value> = ["adFailure", "cartFailure", "paymentFailure", "productCatalogFailure"]
-                .iter()
-                .map(|f| ((*f).to_string(), json!({"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off"})))
-                .collect();
-            objs.push(("configmaps".into(), json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "flagd-config", "namespace": ns, "uid": uid(w)},
-                "data": {"demo.flagd.json": serde_json::to_string_pretty(&json!({"flags": off})).unwrap_or_default()}})));
-        }
-        objs.push(("networkpolicies".into(), json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
-            "metadata": {"name": "allow-same-namespace", "namespace": ns, "uid": uid(w)},
-            "spec": {"podSelector": {}, "policyTypes": ["Ingress"], "ingress": [{"from": [{"podSelector": {}}]}]}})));
-        objs
-    }
-
-    fn write_objects(&self, w: &mut World, out: &Path) -> Result<(), SnapshotError> {
-        let path = out.join("k8s_objects_raw.tsv");
-        let mut tw = open(&path, &LOG_COLUMNS)?;
-        let base = self.baseline_objects(w);
-        let key = |v: &Value| {
-            (
-                v["kind"].as_str().unwrap_or("").to_string(),
-                v.pointer("/metadata/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string(),
-            )
-        };
-        let mut end: Vec<(String, Value)> = base.clone();
-        let t_inject = self.minute(INJECT_MIN) + Duration::seconds(17);
-        for ev in &self.evidence {
-            for (plural, obj) in &ev.objects {
-                let mut obj = obj.clone();
-                if let Some(slot) = end.iter_mut().find(|(_, b)| key(b) == key(&obj)) {
-                    // A change keeps the object's identity and bumps its generation.
-                    obj["metadata"]["uid"] = slot.1["metadata"]["uid"].clone();
-                    obj["metadata"]["generation"] = json!(2);
-                    obj["metadata"]["annotations"] =
-                        json!({"deployment.kubernetes.io/revision": "2"});
-                    obj["metadata"]["managedFields"] = json!([{"manager": "kubectl-edit", "operation": "Update", "time": rfc(t_inject)}]);
-                    slot.1 = obj;
-                } else {
-                    obj["metadata"]["creationTimestamp"] = json!(rfc(t_inject));
-                    end.push((plural.clone(), obj));
-                }
-            }
-            for (_, gone) in &ev.deleted {
-                end.retain(|(_, b)| key(b) != key(gone));
-            }
-        }
-        // A red herring: an unrelated Deployment restarted (`kubectl rollout restart`) shortly
-        // before the fault, so "what changed" alone does not give the answer.
-        if let Some(name) = self.rollout_herring(w) {
-            let t = rfc(self.minute(ROLLOUT_MIN));
-            let deploy = w
-                .services
-                .get(&name)
-                .map(|s| s.deployment.clone())
-                .unwrap_or(name);
-            if let Some(slot) = end.iter_mut().find(|(p, b)| {
-                p == "deployments"
-                    && b.pointer("/metadata/name").and_then(Value::as_str) == Some(deploy.as_str())
-            }) {
-                slot.1["metadata"]["generation"] = json!(2);
-                slot.1["spec"]["template"]["metadata"]["annotations"] =
-                    json!({"kubectl.kubernetes.io/restartedAt": t});
-                slot.1["metadata"]["annotations"] =
-                    json!({"deployment.kubernetes.io/revision": "2"});
-            }
-        }
-        for (t, set) in [(self.start, &base), (self.minute(MINUTES), &end)] {
-            for (plural, body) in set {
-                let attrs = json!({"k8s.resource.name": plural});
-                let row = k8s_row(t, body, &attrs.to_string());
-                tw.write_record(&row).map_err(|e| csv_err(&path, e))?;
-            }
-        }
-        tw.flush().map_err(|e| SnapshotError::io(&path, e))
-    }
-
-    fn write_events(&self, w: &mut World, out: &Path) -> Result<(), SnapshotError> {
-        let path = out.join("k8s_events_raw.tsv");
-        let mut tw = open(&path, &LOG_COLUMNS)?;
-        let ns = w.namespace.clone();
-        let mut rows: Vec<(NaiveDateTime, Value)> = Vec::new();
-        let mut push = |t: NaiveDateTime,
-                        first: NaiveDateTime,
-                        kind_of: &str,
-                        reason: &str,
-                        msg: String,
-                        okind: &str,
-                        oname: &str,
-                        ons: &str,
-                        comp: &str,
-                        count: u32,
-                        w: &mut World| {
-            let body = json!({"object": {"metadata": {"name": format!("{oname}.{}", w.hex(16)), "namespace": ons},
-                "involvedObject": {"kind": okind, "name": oname, "namespace": ons}, "reason": reason, "message": msg,
-                "firstTimestamp": rfc(first), "lastTimestamp": rfc(t), "eventTime": null, "type": kind_of, "count": count,
-                "source": {"component": comp}}, "type": if count > 1 { "MODIFIED" } else { "ADDED" }});
-            rows.push((t, body));
-        };
-        let herring = w
-            .services
-            .keys()
-            .rev()
-            .find(|s| !self.effects.contains_key(*s))
-            .cloned()
-            .unwrap_or_default();
-        for s in w.services.values().cloned().collect::<Vec<_>>() {
-            let t = self.start + Duration::seconds(i64::from(w.rng_u32() % 120));
-            push(
-                t,
-                t,
-                "Normal",
-                "Pulled",
-                format!(
-                    "Container image \"ghcr.io/open-telemetry/demo:2.1.3-{}\" already present on machine",
-                    s.name
-                ),
-                "Pod",
-                &s.pod,
-                &ns,
-                "kubelet",
-                1,
-                w,
-            );
-        }
-        if let Some(s) = w.services.get(&herring).cloned() {
-            for (i, m) in [3, 7, 21].iter().enumerate() {
-                let t = self.minute(*m) + Duration::seconds(9);
-                push(t, self.minute(3), "Warning", "Unhealthy", "Liveness probe failed: Get \"http://10.244.2.31:8080/health\": context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into(), "Pod", &s.pod, &ns, "kubelet", i as u32 + 1, w);
-            }
-        }
-        if let Some(name) = self.rollout_herring(w) {
-            let deploy = w
-                .services
-                .get(&name)
-                .map(|s| s.deployment.clone())
-                .unwrap_or(name);
-            let t = self.minute(ROLLOUT_MIN) + Duration::seconds(2);
-            let rs = format!("{deploy}-{}", w.suffix(10));
-            push(
-                t,
-                t,
-                "Normal",
-                "ScalingReplicaSet",
-                format!("Scaled up replica set {rs} from 0 to 1"),
-                "Deployment",
-                &deploy,
-                &ns,
-                "deployment-controller",
-                1,
-                w,
-            );
-            let t = t + Duration::seconds(40);
-            push(
-                t,
-                t,
-                "Normal",
-                "Killing",
-                format!("Stopping container {deploy}"),
-                "Pod",
-                &format!("{rs}-{}", w.suffix(5)),
-                &ns,
-                "kubelet",
-                1,
-                w,
-            );
-        }
-        for ev in &self.evidence {
-            for spec in &ev.events {
-                let first =
-                    self.minute(INJECT_MIN) + Duration::seconds(20 + i64::from(w.rng_u32() % 40));
-                let times = if spec.repeat {
-                    (MINUTES - INJECT_MIN) / 3
-                } else {
-                    1
-                };
-                for k in 0..times {
-                    let t = first + Duration::minutes(3 * k);
-                    push(
-                        t,
-                        first,
-                        spec.kind_of,
-                        &spec.reason,
-                        spec.message.clone(),
-                        &spec.object_kind,
-                        &spec.object_name,
-                        &spec.namespace,
-                        &spec.component,
-                        k as u32 + 1,
-                        w,
-                    );
-                }
-            }
-        }
-        rows.sort_by_key(|a| a.0);
-        for (t, body) in rows {
-            let row = k8s_row(
-                t,
-                &body,
-                &json!({"k8s.resource.name": "events", "event.domain": "k8s"}).to_string(),
-            );
-            tw.write_record(&row).map_err(|e| csv_err(&path, e))?;
-        }
-        tw.flush().map_err(|e| SnapshotError::io(&path, e))
-    }
-
-    fn resource(&self, w: &World, svc: &str) -> String {
+    /// `ResourceAttributes` of a service's logs and spans, as the collector's k8sattributes
+    /// processor fills them (`host.name` is the collector's own pod).
+    fn resource(&self, w: &World, svc: &str, collector: &str) -> String {
         let s = w.services.get(svc);
-        json!({"k8s.deployment.name": svc, "k8s.namespace.name": w.namespace, "k8s.node.name": s.map(|s| s.node.as_str()).unwrap_or(""),
-               "k8s.pod.name": s.map(|s| s.pod.as_str()).unwrap_or(""), "service.name": svc,
-               "telemetry.sdk.language": s.map(|s| s.language.split(' ').next().unwrap_or("").to_ascii_lowercase()).unwrap_or_default()}).to_string()
+        let pod = s.map_or("", |s| s.pod.as_str());
+        let lang = s
+            .map(|s| {
+                s.language
+                    .split(' ')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+            })
+            .unwrap_or_default();
+        pymap::to_text(
+            &json!({"host.name": collector, "k8s.deployment.name": svc, "k8s.namespace.name": w.namespace,
+            "k8s.node.name": s.map_or("", |s| s.node.as_str()), "k8s.pod.name": pod, "service.name": svc,
+            "service.namespace": "opentelemetry-demo", "service.version": "2.1.3",
+            "telemetry.sdk.language": lang, "telemetry.sdk.name": "opentelemetry"}),
+        )
     }
 
     fn after(&self, m: i64) -> bool {
         m >= INJECT_MIN
     }
 
-    fn write_logs(&self, w: &mut World, out: &Path) -> Result<(), SnapshotError> {
+    fn write_logs(&self, w: &mut World, out: &Path, collector: &str) -> Result<(), SnapshotError> {
         let path = out.join("otel_logs_raw.tsv");
         let mut tw = open(&path, &LOG_COLUMNS)?;
         let per_min = (20.0 * self.scale).ceil() as usize;
+        let quiet = self.evidence.iter().all(|e| e.quiet);
+        let entry = if w.namespace == "book-info" {
+            "productpage"
+        } else {
+            "frontend"
+        };
         for m in 0..MINUTES {
             let mut rows: Vec<(NaiveDateTime, String, &str, String)> = Vec::new();
             for _ in 0..per_min {
@@ -526,8 +325,22 @@ impl Plan {
                     body,
                 ));
             }
+            if quiet && m == INJECT_MIN + 3 {
+                // A failing flag turns calls into error statuses that only spans and span
+                // metrics show; the one trace in the logs is a retry warning.
+                let victim = self.chain.first().cloned().unwrap_or_default();
+                rows.push((
+                    self.minute(m) + Duration::milliseconds(i64::from(w.rng_u32() % 60_000)),
+                    entry.to_string(),
+                    "WARN",
+                    format!("request to {victim} failed, retrying (attempt 2 of 3)"),
+                ));
+            }
             if self.after(m) {
                 for (inj, ev) in self.injections.iter().zip(&self.evidence) {
+                    if ev.quiet {
+                        continue;
+                    }
                     let n = ((4.0 * self.scale * ev.effects.error_rate).ceil() as usize).max(1);
                     for _ in 0..n {
                         let t = self.minute(m)
@@ -548,7 +361,7 @@ impl Plan {
                     }
                 }
                 for svc in self.chain.iter().skip(1) {
-                    if w.unit() < 0.5 {
+                    if !quiet && w.unit() < 0.3 {
                         let t = self.minute(m)
                             + Duration::milliseconds(i64::from(w.rng_u32() % 60_000));
                         rows.push((
@@ -565,12 +378,7 @@ impl Plan {
             }
             rows.sort_by_key(|a| a.0);
             for (t, svc, sev, body) in rows {
-                let num = match sev {
-                    "ERROR" => "17",
-                    "WARN" => "13",
-                    "DEBUG" => "5",
-                    _ => "9",
-                };
+                let (sev, num) = severity(w, &svc, sev);
                 let row = [
                     ts(t),
                     ts_sec(t),
@@ -582,12 +390,13 @@ impl Plan {
                     svc.clone(),
                     body,
                     "https://opentelemetry.io/schemas/1.24.0".into(),
-                    self.resource(w, &svc),
+                    self.resource(w, &svc, collector),
                     String::new(),
                     svc.clone(),
                     String::new(),
                     "{}".into(),
                     "{}".into(),
+                    String::new(),
                 ];
                 tw.write_record(&row).map_err(|e| csv_err(&path, e))?;
             }
@@ -595,7 +404,12 @@ impl Plan {
         tw.flush().map_err(|e| SnapshotError::io(&path, e))
     }
 
-    fn write_traces(&self, w: &mut World, out: &Path) -> Result<(), SnapshotError> {
+    fn write_traces(
+        &self,
+        w: &mut World,
+        out: &Path,
+        collector: &str,
+    ) -> Result<(), SnapshotError> {
         let path = out.join("otel_traces_raw.tsv");
         let mut tw = open(&path, &TRACE_COLUMNS)?;
         let per_min = (8.0 * self.scale).ceil() as usize;
@@ -605,7 +419,7 @@ impl Plan {
             "frontend"
         };
         for m in 0..MINUTES {
-            let mut rows: Vec<[String; 15]> = Vec::new();
+            let mut rows: Vec<[String; 22]> = Vec::new();
             for _ in 0..per_min {
                 let t0 = self.minute(m) + Duration::milliseconds(i64::from(w.rng_u32() % 60_000));
                 let trace = w.hex(32);
@@ -648,6 +462,7 @@ impl Plan {
                 let mut parent = String::new();
                 for (i, svc) in path.iter().enumerate() {
                     let span = w.hex(16);
+                    let start = t0 + Duration::microseconds(i as i64 * 150);
                     let (code, msg) = match failed_at {
                         Some(f) if i == f => ("Error".to_string(), self.span_error(svc)),
                         Some(_) => ("Error".to_string(), format!("{} call failed", path[i + 1])),
@@ -656,9 +471,24 @@ impl Plan {
                             String::new(),
                         ),
                     };
-                    let attrs = json!({"rpc.system": "grpc", "rpc.service": span_service(svc), "net.peer.name": path.get(i + 1).cloned().unwrap_or_default()});
+                    // A failed span records the exception as a span event.
+                    let (ev_ts, ev_name, ev_attrs) = if code == "Error" {
+                        let at = start + Duration::nanoseconds(total[i] - 1000);
+                        (
+                            pymap::to_text(&json!([ts(at)])),
+                            "['exception']".to_string(),
+                            pymap::to_text(
+                                &json!([{"exception.message": msg, "exception.type": "RpcException"}]),
+                            ),
+                        )
+                    } else {
+                        ("[]".into(), "[]".into(), "[]".into())
+                    };
+                    let attrs = pymap::to_text(
+                        &json!({"rpc.system": "grpc", "rpc.service": span_service(svc), "net.peer.name": path.get(i + 1).cloned().unwrap_or_default()}),
+                    );
                     rows.push([
-                        ts(t0 + Duration::microseconds(i as i64 * 150)),
+                        ts(start),
                         trace.clone(),
                         span.clone(),
                         parent.clone(),
@@ -666,13 +496,20 @@ impl Plan {
                         span_name(svc),
                         "Server".into(),
                         svc.clone(),
-                        self.resource(w, svc),
+                        self.resource(w, svc, collector),
                         "opentelemetry.instrumentation.grpc".into(),
                         "0.48b0".into(),
-                        attrs.to_string(),
+                        attrs,
                         total[i].to_string(),
                         code,
                         msg,
+                        ev_ts,
+                        ev_name,
+                        ev_attrs,
+                        "[]".into(),
+                        "[]".into(),
+                        "[]".into(),
+                        "[]".into(),
                     ]);
                     parent = span;
                 }
@@ -694,8 +531,16 @@ impl Plan {
             .unwrap_or_else(|| "upstream error: status 503".into())
     }
 
+    /// Seconds between two metric samples: Prometheus scrapes every 30 s; smaller scales
+    /// keep one sample every three minutes so a bundled snapshot stays small.
+    fn sample_secs(&self) -> i64 {
+        ((60.0 / self.scale).clamp(30.0, 180.0) / 15.0).round() as i64 * 15
+    }
+
     fn write_metrics(&self, w: &mut World, out: &Path) -> Result<(), SnapshotError> {
         let ns = w.namespace.clone();
+        let step = self.sample_secs();
+        let samples: Vec<i64> = (0..=MINUTES * 60 / step).map(|k| k * step).collect();
         for s in w.services.values().cloned().collect::<Vec<_>>() {
             let path = out.join("metrics").join(format!("pod_{}_raw.tsv", s.pod));
             let mut tw = open(&path, &POD_METRIC_COLUMNS)?;
@@ -707,32 +552,32 @@ impl Plan {
                 mem: 1.0,
                 ..Effects::default()
             });
-            let samples = (0.5 * self.scale).ceil().max(1.0) as i64;
-            for m in 0..=MINUTES {
+            let mut last_restart = -1;
+            for &sec in &samples {
+                let m = sec / 60;
                 let after = self.after(m);
                 if after && e.down && e.cpu == 0.0 {
                     break;
                 }
-                for k in 0..samples {
-                    let t = self.minute(m) + Duration::seconds(60 * k / samples);
-                    let f_cpu = if after { e.cpu } else { 1.0 };
-                    let f_mem = if after { e.mem } else { 1.0 };
-                    cpu += base_cpu * f_cpu * 60.0 / samples as f64 * (0.8 + 0.4 * w.unit());
-                    if after && e.restarts && m % 3 == 0 && k == 0 {
-                        restarts += 1;
-                    }
-                    let mem = (base_mem * f_mem * (0.95 + 0.1 * w.unit()) * 1_048_576.0).round();
-                    for (name, v) in [
-                        ("container_cpu_usage_seconds_total", format!("{cpu:.4}")),
-                        ("container_memory_working_set_bytes", format!("{mem:.0}")),
-                        (
-                            "kube_pod_container_status_restarts_total",
-                            restarts.to_string(),
-                        ),
-                    ] {
-                        tw.write_record([name, &ts(t), &v, &s.pod, &ns, &tags])
-                            .map_err(|e| csv_err(&path, e))?;
-                    }
+                let t = self.start + Duration::seconds(sec);
+                let f_cpu = if after { e.cpu } else { 1.0 };
+                let f_mem = if after { e.mem } else { 1.0 };
+                cpu += base_cpu * f_cpu * step as f64 * (0.8 + 0.4 * w.unit());
+                if after && e.restarts && m % 3 == 0 && m != last_restart {
+                    restarts += 1;
+                    last_restart = m;
+                }
+                let mem = (base_mem * f_mem * (0.95 + 0.1 * w.unit()) * 1_048_576.0).round();
+                for (name, v) in [
+                    ("container_cpu_usage_seconds_total", format!("{cpu:.4}")),
+                    ("container_memory_working_set_bytes", format!("{mem:.0}")),
+                    (
+                        "kube_pod_container_status_restarts_total",
+                        restarts.to_string(),
+                    ),
+                ] {
+                    tw.write_record([name, &ts(t), &v, &s.pod, &ns, &tags])
+                        .map_err(|e| csv_err(&path, e))?;
                 }
             }
             tw.flush().map_err(|e| SnapshotError::io(&path, e))?;
@@ -742,10 +587,14 @@ impl Plan {
                 .join(format!("service_{}_raw.tsv", s.name));
             let mut tw = open(&path, &SERVICE_METRIC_COLUMNS)?;
             let (mut ok, mut err) = (0u64, 0u64);
-            let rate = 20.0 + 100.0 * w.unit();
-            for m in 0..=MINUTES {
-                let t = self.minute(m);
-                let er = if self.after(m) { e.error_rate } else { 0.002 };
+            let mut buckets = [0u64; BUCKETS_MS.len()];
+            let rate = (20.0 + 100.0 * w.unit()) * step as f64 / 60.0;
+            let base_ms = 5.0 + 30.0 * w.unit();
+            for &sec in &samples {
+                let after = self.after(sec / 60);
+                let t = ts(self.start + Duration::seconds(sec));
+                let er = if after { e.error_rate } else { 0.002 };
+                let mean = base_ms + if after { e.latency_ms } else { 0.0 };
                 let calls = (rate * (0.9 + 0.2 * w.unit())) as u64;
                 let bad = (calls as f64 * er).round() as u64;
                 ok += calls - bad.min(calls);
@@ -758,12 +607,48 @@ impl Plan {
                     ]);
                     tw.write_record([
                         "traces_span_metrics_calls_total",
-                        &ts(t),
+                        &t,
                         &v.to_string(),
                         &s.name,
                         &ns,
-                        code,
+                        "",
                         &tags,
+                        "sum",
+                        code,
+                    ])
+                    .map_err(|e| csv_err(&path, e))?;
+                }
+                // Exponentially distributed durations around the mean: the share of calls
+                // under each bound, accumulated as Prometheus histogram buckets are.
+                for (b, le) in buckets.iter_mut().zip(BUCKETS_MS) {
+                    let share = if le.is_finite() {
+                        1.0 - (-le / mean).exp()
+                    } else {
+                        1.0
+                    };
+                    *b += (calls as f64 * share).round() as u64;
+                }
+                for (b, le) in buckets.iter().zip(BUCKETS_MS) {
+                    let le = if le.is_finite() {
+                        format!("{le}")
+                    } else {
+                        "+Inf".into()
+                    };
+                    let tags = pydict(&[
+                        ("le", &le),
+                        ("service_name", &s.name),
+                        ("span_kind", "SPAN_KIND_SERVER"),
+                    ]);
+                    tw.write_record([
+                        "traces_span_metrics_duration_milliseconds_bucket",
+                        &t,
+                        &b.to_string(),
+                        &s.name,
+                        &ns,
+                        &le,
+                        &tags,
+                        "histogram",
+                        "",
                     ])
                     .map_err(|e| csv_err(&path, e))?;
                 }
@@ -772,6 +657,25 @@ impl Plan {
         }
         Ok(())
     }
+}
+
+/// How a service's logs arrive: SDKs with a log bridge map error to `ERROR`; services whose
+/// stdout the collector's filelog receiver picks up carry no severity.
+fn severity<'a>(w: &World, svc: &str, sev: &'a str) -> (&'a str, &'static str) {
+    let lang = w.services.get(svc).map_or("", |s| s.language.as_str());
+    let bridged = ["Go", "Java", "Kotlin", ".NET", "Python", "Rust", "Ruby"]
+        .iter()
+        .any(|l| lang.starts_with(l));
+    if !bridged {
+        return ("", "0");
+    }
+    let num = match sev {
+        "ERROR" => "17",
+        "WARN" => "13",
+        "DEBUG" => "5",
+        _ => "9",
+    };
+    (sev, num)
 }
 
 /// `product-catalog` -> `ProductCatalogService`.

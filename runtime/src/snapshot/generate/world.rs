@@ -118,6 +118,12 @@ impl World {
         self.services.keys().nth(i).cloned().unwrap_or_default()
     }
 
+    /// A random worker node.
+    pub fn any_node(&mut self) -> String {
+        let i = self.rng.random_range(0..self.nodes.len().max(1));
+        self.nodes.get(i).cloned().unwrap_or_default()
+    }
+
     /// A random lowercase hex id of `n` digits.
     pub fn hex(&mut self, n: usize) -> String {
         hex_suffix(&mut self.rng, n)
