@@ -7,5 +7,5 @@ SCENARIOS="2 3 16 17 18 20 21 23 25 27 30 31 33 34 35 36 38 40 45 46 47 49 50 52
 cargo build --release --quiet
 for n in $SCENARIOS; do
   rm -rf "snapshots/Scenario-$n"
-  ./target/release/rcabox snapshot generate --scenario "$n" --seed 1 --scale 0.6 "snapshots/Scenario-$n"
+  ./target/release/rcabox snapshot generate --scenario "$n" --seed 1 --scale 0.3 "snapshots/Scenario-$n"
 done
