@@ -204,3 +204,36 @@ fn processes_starting_at_once_share_an_empty_module_cache() {
         assert!(names[0].starts_with("tools-") && names[0].ends_with(".cwasm"));
     }
 }
+
+/// `rcabox bench --json` over the bundled Scenario-2 with the standard mix: every command runs
+/// to the same exit status in the sandbox and under `bash -c`, and the report has the fields
+/// its documentation names. (No timing is asserted: figures belong in docs, not tests.)
+#[test]
+fn bench_runs_the_standard_mix_against_bash() {
+    let o = rcabox()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["bench", "--repeat", "1", "--no-cold", "--json"])
+        .output()
+        .expect("rcabox bench");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let cmds = v["commands"].as_array().expect("commands");
+    assert!(cmds.len() >= 12);
+    for c in cmds {
+        // `grep -c ERROR` finds none in a flag failure's logs: status 1 on both sides.
+        assert_eq!(c["exit"], c["native_exit"], "{c}");
+        assert!(c["exit"] == 0 || c["exit"] == 1, "{c}");
+        for side in ["rcabox_ms", "native_ms"] {
+            let p = &c[side];
+            assert!(p["p50"].as_f64().expect("p50") <= p["p99"].as_f64().expect("p99"));
+        }
+        assert!(c["speedup_vs_native"].as_f64().is_some_and(|s| s > 0.0));
+    }
+    assert!(v["geomean_speedup_vs_native"].as_f64().is_some());
+    let o = rcabox()
+        .args(["bench", "--against", "native,firecracker", "--no-cold"])
+        .output()
+        .expect("rcabox bench");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown peer"));
+}

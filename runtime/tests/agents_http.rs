@@ -303,7 +303,7 @@ fn openai_episode_with_invalid_arguments_double_finish_and_an_error_ending() {
     );
     assert!(obs[1].contains("called more than once") && obs[2].contains("called more than once"));
     assert!(
-        obs[3].contains("<exit_code>0</exit_code><stdout>1\n</stdout>"),
+        obs[3].contains("<exit_code>0</exit_code><stdout>4\n</stdout>"),
         "{}",
         obs[3]
     );
@@ -426,7 +426,7 @@ fn anthropic_speaks_the_messages_protocol_and_retries_overload() {
     assert_eq!((end, turns, tokens), (Ending::Finish, 3, 3000));
     assert!(cost > 0.0, "claude-sonnet-4 is priced");
     let obs = observations(&recs);
-    assert!(obs[0].contains("<stdout>31\n</stdout>"), "{}", obs[0]);
+    assert!(obs[0].contains("<stdout>32\n</stdout>"), "{}", obs[0]);
     assert!(obs[1].contains("missing `cmd`"));
     let seen = s.seen.lock().expect("seen").clone();
     assert_eq!(seen.len(), 4, "one overload retried");

@@ -21,10 +21,10 @@ fn mappings_flagged(flag: &str) -> Vec<u64> {
                 .parse::<u64>()
                 .unwrap_or(0)
                 << 10;
-        } else if let Some(flags) = line.strip_prefix("VmFlags:") {
-            if flags.split_whitespace().any(|f| f == flag) {
-                sizes.push(size);
-            }
+        } else if let Some(flags) = line.strip_prefix("VmFlags:")
+            && flags.split_whitespace().any(|f| f == flag)
+        {
+            sizes.push(size);
         }
     }
     sizes

@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand.
 
+mod bench;
 mod exec;
 mod export;
 mod mcp;
@@ -45,6 +46,8 @@ enum Command {
     Mcp(mcp::McpArgs),
     /// Inspect, hash, verify or generate snapshots.
     Snapshot(snapshot::SnapshotArgs),
+    /// Per-command latency in the sandbox against `bash -c`, and the first command's cost.
+    Bench(bench::BenchArgs),
 }
 
 /// Runs the parsed command line.
@@ -60,5 +63,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Snapshot(a) => snapshot::run(a),
         Command::Mcp(a) => mcp::run(a),
         Command::Export(a) => export::run(a),
+        Command::Bench(a) => bench::run(a),
     }
 }

@@ -67,7 +67,7 @@ enum SnapshotCommand {
 }
 
 /// `--scale`: a number, or `real`.
-fn parse_scale(s: &str) -> Result<f64, String> {
+pub(super) fn parse_scale(s: &str) -> Result<f64, String> {
     if s == "real" {
         return Ok(rcabox_runtime::snapshot::generate::REAL_SCALE);
     }

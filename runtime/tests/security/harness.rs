@@ -156,12 +156,11 @@ fn check(r: &CommandResult, w: Want) -> Result<(), String> {
     }
 }
 
+/// Host directories no probe may change, each with its files and their bytes.
+pub type Watched = Vec<(PathBuf, Vec<(PathBuf, Vec<u8>)>)>;
+
 /// Runs `probe` in `session` and checks everything; returns a description of each failure.
-pub fn run(
-    session: &mut Session,
-    probe: &Probe,
-    watched: &[(PathBuf, Vec<(PathBuf, Vec<u8>)>)],
-) -> Vec<String> {
+pub fn run(session: &mut Session, probe: &Probe, watched: &Watched) -> Vec<String> {
     let mut fails = Vec::new();
     let started = Instant::now();
     let r = session.run(&probe.cmd);

@@ -83,7 +83,7 @@ impl Fixture {
     }
 
     /// The host directories no probe may change, with their contents now.
-    fn watched(&self) -> Vec<(PathBuf, Vec<(PathBuf, Vec<u8>)>)> {
+    fn watched(&self) -> harness::Watched {
         [self.snapshot(), self.dir.path().join("outside")]
             .into_iter()
             .map(|d| {

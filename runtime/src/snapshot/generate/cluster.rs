@@ -167,9 +167,18 @@ enum Shape {
     StatefulSet,
 }
 
-/// The infrastructure a kube-prometheus, OpenTelemetry, ClickHouse, Chaos Mesh cluster runs:
-/// (namespace, workload, shape, image, port, extra containers).
-const INFRA: &[(&str, &str, Shape, &str, u16, &[&str])] = &[
+/// An infrastructure workload: (namespace, workload, shape, image, port, extra containers).
+type Workload = (
+    &'static str,
+    &'static str,
+    Shape,
+    &'static str,
+    u16,
+    &'static [&'static str],
+);
+
+/// The infrastructure a kube-prometheus, OpenTelemetry, ClickHouse, Chaos Mesh cluster runs.
+const INFRA: &[Workload] = &[
     (
         "kube-system",
         "coredns",
@@ -593,17 +602,7 @@ impl Cluster {
             if let Some(claim) = &pvc {
                 self.claim(w, ns, claim, created, None, &node);
             }
-            self.pod(
-                w,
-                ns,
-                &pod,
-                &node,
-                &owner,
-                &containers,
-                created,
-                pvc.clone(),
-            );
-            self.pods.push(PodLife {
+            let life = PodLife {
                 ns: ns.into(),
                 name: pod,
                 node,
@@ -613,7 +612,10 @@ impl Cluster {
                 killed: None,
                 pvc,
                 slow_start: shape == Shape::StatefulSet,
-            });
+            };
+            let body = pod_body(self, w, &life);
+            self.entities.push(Entity::new("pods", created, body));
+            self.pods.push(life);
         }
         if port != 0 {
             let body = json!({"apiVersion": "v1", "kind": "Service", "metadata": self.meta(w, name, ns, at, labels.clone()),
@@ -623,23 +625,6 @@ impl Cluster {
                 "subsets": [{"addresses": [{"ip": format!("10.244.{}.{}", w.rng_u32() % 5, 2 + w.rng_u32() % 250)}], "ports": [{"port": port, "protocol": "TCP"}]}]});
             self.entities.push(Entity::new("endpoints", at + 30, body));
         }
-    }
-
-    /// A running pod's object.
-    #[allow(clippy::too_many_arguments)]
-    pub fn pod(
-        &mut self,
-        w: &mut World,
-        ns: &str,
-        name: &str,
-        node: &str,
-        owner: &(String, String),
-        containers: &[Container],
-        created: i64,
-        pvc: Option<String>,
-    ) {
-        let body = pod_body(self, w, ns, name, node, owner, containers, created, pvc);
-        self.entities.push(Entity::new("pods", created, body));
     }
 
     /// A PVC with its PersistentVolume and VolumeAttachment.
@@ -812,25 +797,7 @@ impl Cluster {
         if let Some(c) = &pvc {
             self.claim(w, ns, c, at, gone, &node);
         }
-        let body = pod_body(
-            self,
-            w,
-            ns,
-            &pod,
-            &node,
-            &owner,
-            &containers,
-            at + 1,
-            pvc.clone(),
-        );
-        let mut e = Entity::new("pods", at + 1, body);
-        e.edit(done, |b| {
-            b["status"]["phase"] = json!("Succeeded");
-            b["status"]["containerStatuses"][0]["ready"] = json!(false);
-        });
-        e.gone = gone;
-        self.entities.push(e);
-        self.pods.push(PodLife {
+        let life = PodLife {
             ns: ns.into(),
             name: pod,
             node,
@@ -840,7 +807,15 @@ impl Cluster {
             killed: None,
             pvc,
             slow_start: false,
+        };
+        let mut e = Entity::new("pods", at + 1, pod_body(self, w, &life));
+        e.edit(done, |b| {
+            b["status"]["phase"] = json!("Succeeded");
+            b["status"]["containerStatuses"][0]["ready"] = json!(false);
         });
+        e.gone = gone;
+        self.entities.push(e);
+        self.pods.push(life);
         self.jobs
             .push((ns.into(), name.into(), at, done, cron.map(str::to_string)));
     }
@@ -934,8 +909,7 @@ impl Cluster {
             e.gone = Some(at + 70);
         }
         let owner = ("ReplicaSet".to_string(), rs);
-        self.pod(w, ns, &pod, &node, &owner, &containers, at + 1, None);
-        self.pods.push(PodLife {
+        let life = PodLife {
             ns: ns.into(),
             name: pod.clone(),
             node,
@@ -945,7 +919,10 @@ impl Cluster {
             killed: None,
             pvc: None,
             slow_start: false,
-        });
+        };
+        self.entities
+            .push(Entity::new("pods", at + 1, pod_body(self, w, &life)));
+        self.pods.push(life);
         let ip = format!("10.244.{}.{}", w.rng_u32() % 5, 2 + w.rng_u32() % 250);
         if let Some(ep) = self.find_mut("Endpoints", ns, deploy) {
             ep.edit(at + 30, |b| {
@@ -1002,19 +979,9 @@ impl Cluster {
 }
 
 /// A running pod's body.
-#[allow(clippy::too_many_arguments)]
-fn pod_body(
-    c: &Cluster,
-    w: &mut World,
-    ns: &str,
-    name: &str,
-    node: &str,
-    owner: &(String, String),
-    containers: &[Container],
-    created: i64,
-    pvc: Option<String>,
-) -> Value {
-    let mut meta = c.meta(w, name, ns, created, json!({}));
+fn pod_body(c: &Cluster, w: &mut World, p: &PodLife) -> Value {
+    let mut meta = c.meta(w, &p.name, &p.ns, p.created, json!({}));
+    let owner = &p.owner;
     let api = if owner.0 == "Job" {
         "batch/v1"
     } else {
@@ -1022,17 +989,17 @@ fn pod_body(
     };
     meta["ownerReferences"] =
         json!([{"apiVersion": api, "kind": owner.0, "name": owner.1, "controller": true}]);
-    let (init, main): (Vec<&Container>, Vec<&Container>) = containers.iter().partition(|c| c.2);
+    let (init, main): (Vec<&Container>, Vec<&Container>) = p.containers.iter().partition(|c| c.2);
     let spec_of = |cs: &[&Container]| -> Vec<Value> {
         cs.iter()
             .map(|(n, i, _)| json!({"name": n, "image": i}))
             .collect()
     };
-    let mut spec = json!({"nodeName": node, "containers": spec_of(&main)});
+    let mut spec = json!({"nodeName": p.node, "containers": spec_of(&main)});
     if !init.is_empty() {
         spec["initContainers"] = json!(spec_of(&init));
     }
-    if let Some(claim) = pvc {
+    if let Some(claim) = &p.pvc {
         spec["volumes"] = json!([{"name": "data", "persistentVolumeClaim": {"claimName": claim}}]);
     }
     let statuses: Vec<Value> = main
@@ -1041,5 +1008,5 @@ fn pod_body(
         .collect();
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec,
         "status": {"phase": "Running", "podIP": format!("10.244.{}.{}", w.rng_u32() % 5, 2 + w.rng_u32() % 250),
-            "startTime": c.stamp(created), "containerStatuses": statuses}})
+            "startTime": c.stamp(p.created), "containerStatuses": statuses}})
 }

@@ -32,6 +32,30 @@ struct Ev<'a> {
     count: u32,
 }
 
+impl<'a> Ev<'a> {
+    /// A Normal event that happened once.
+    fn normal(
+        t: i64,
+        reason: &'a str,
+        message: String,
+        object: (&'a str, &'a str, &'a str),
+        component: &'a str,
+        host: &'a str,
+    ) -> Self {
+        Ev {
+            t,
+            first: t,
+            kind_of: "Normal",
+            reason,
+            message,
+            object,
+            component,
+            host,
+            count: 1,
+        }
+    }
+}
+
 /// Collects event rows.
 struct Rows<'p> {
     plan: &'p Plan,
@@ -260,6 +284,7 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
         }
     }
     for p in &c.pods {
+        let pod = ("Pod", p.ns.as_str(), p.name.as_str());
         let t0 = p.created;
         let (okind, oname) = (p.owner.0.as_str(), p.owner.1.as_str());
         r.push(
@@ -323,19 +348,10 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
             t += 1;
             let present = w.unit() < 0.3;
             if !present {
+                let message = format!("Pulling image \"{image}\"");
                 r.push(
                     w,
-                    Ev {
-                        t,
-                        first: t,
-                        kind_of: "Normal",
-                        reason: "Pulling",
-                        message: format!("Pulling image \"{image}\""),
-                        object: ("Pod", &p.ns, &p.name),
-                        component: "kubelet",
-                        host: &p.node,
-                        count: 1,
-                    },
+                    Ev::normal(t, "Pulling", message, pod, "kubelet", &p.node),
                 );
                 t += 2 + i64::from(w.rng_u32() % 9);
             }
@@ -353,20 +369,7 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
                 ("Created", format!("Created container: {name}")),
                 ("Started", format!("Started container {name}")),
             ] {
-                r.push(
-                    w,
-                    Ev {
-                        t,
-                        first: t,
-                        kind_of: "Normal",
-                        reason,
-                        message,
-                        object: ("Pod", &p.ns, &p.name),
-                        component: "kubelet",
-                        host: &p.node,
-                        count: 1,
-                    },
-                );
+                r.push(w, Ev::normal(t, reason, message, pod, "kubelet", &p.node));
             }
         }
         if p.slow_start {
@@ -383,19 +386,10 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
                 .iter()
                 .rfind(|c| !c.2)
                 .map_or("main", |c| c.0.as_str());
+            let message = format!("Stopping container {main}");
             r.push(
                 w,
-                Ev {
-                    t: k,
-                    first: k,
-                    kind_of: "Normal",
-                    reason: "Killing",
-                    message: format!("Stopping container {main}"),
-                    object: ("Pod", &p.ns, &p.name),
-                    component: "kubelet",
-                    host: &p.node,
-                    count: 1,
-                },
+                Ev::normal(k, "Killing", message, pod, "kubelet", &p.node),
             );
         }
     }

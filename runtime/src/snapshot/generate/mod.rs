@@ -35,7 +35,7 @@ use world::World;
 
 /// The `--scale` that gives a real ITBench scenario's volume of logs and spans (0.5-1 GB a
 /// scenario; measured figures in docs/SNAPSHOTS.md).
-pub const REAL_SCALE: f64 = 500.0;
+pub const REAL_SCALE: f64 = 1000.0;
 
 /// What to generate.
 #[derive(Debug, Clone)]

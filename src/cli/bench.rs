@@ -1,0 +1,353 @@
+//! `rcabox bench`: the latency an agent pays per command, in the sandbox and natively, in one
+//! run on this machine.
+//!
+//! Each command of a mix (default: `benches/mix/agent.txt`, built in) runs `--repeat` times in
+//! a warm sandbox session, as an episode runs it, and, alternating with it so a slow spell of
+//! a shared machine falls on both sides, as `bash -c` in a read-only copy of the snapshot.
+//! It reports p50/p90/p99 per side, the speed-up over `bash -c` per command and its geometric
+//! mean, and the first command of a fresh process with an empty module cache, with the
+//! build-time artifact and warm (wall time and peak RSS). docs/PERFORMANCE.md has the method.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use rcabox_runtime::sandbox::{Runtime, Session, SessionConfig};
+use serde_json::{Value, json};
+
+/// The standard mix.
+const MIX: &str = include_str!("../../benches/mix/agent.txt");
+
+/// Peers `--against` accepts; only `native` has an adapter in this build.
+const PEERS: &[&str] = &["native", "bashkit", "just-bash", "docker"];
+
+/// `rcabox bench` options.
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Snapshot to run the mix over (default: the bundled Scenario-2).
+    #[arg(long, conflicts_with = "generate")]
+    snapshot: Option<PathBuf>,
+    /// Generate this ITBench scenario into a temporary directory and run over it.
+    #[arg(long)]
+    generate: Option<u32>,
+    /// Scale of the generated snapshot: a number, or `real`.
+    #[arg(long, default_value = "1", value_parser = super::snapshot::parse_scale)]
+    scale: f64,
+    /// Mix file: one command a line, `#` comments (default: the standard mix).
+    #[arg(long)]
+    mix: Option<PathBuf>,
+    /// Runs of each command on each side.
+    #[arg(long, default_value_t = 21)]
+    repeat: usize,
+    /// Peers to compare with, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "native")]
+    against: Vec<String>,
+    /// Skip the cold-start rows (they compile the tool module once, a few seconds).
+    #[arg(long)]
+    no_cold: bool,
+    /// Print one JSON object instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+/// p50, p90 and p99 (nearest rank) of durations in milliseconds.
+fn percentiles(mut v: Vec<f64>) -> [f64; 3] {
+    v.sort_by(f64::total_cmp);
+    let at = |p: f64| {
+        let i = ((p * v.len() as f64).ceil() as usize).clamp(1, v.len().max(1)) - 1;
+        v.get(i).copied().unwrap_or(f64::NAN)
+    };
+    [at(0.50), at(0.90), at(0.99)]
+}
+
+/// The commands of a mix text.
+fn commands(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Copies the snapshot without the names the sandbox hides, read-only, for `bash -c`.
+fn readonly_copy(from: &Path, to: &Path, hidden: &[String]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let e = e?;
+        let name = e.file_name();
+        if hidden.iter().any(|h| *h == name.to_string_lossy()) {
+            continue;
+        }
+        let (src, dst) = (e.path(), to.join(&name));
+        let ty = e.file_type()?;
+        if ty.is_dir() {
+            readonly_copy(&src, &dst, hidden)?;
+        } else if ty.is_file() {
+            std::fs::copy(&src, &dst)?;
+            let mut p = std::fs::metadata(&dst)?.permissions();
+            p.set_readonly(true);
+            std::fs::set_permissions(&dst, p)?;
+        }
+    }
+    let mut p = std::fs::metadata(to)?.permissions();
+    p.set_readonly(true);
+    std::fs::set_permissions(to, p)?;
+    Ok(())
+}
+
+/// One `rcabox exec --snapshot S true` as a new process: (milliseconds, peak RSS in MB).
+// The child is reaped by `wait4`, which std's `Child::wait` cannot do (it drops the rusage).
+#[allow(clippy::zombie_processes)]
+fn first_command(snapshot: &Path, cache: &Path, built_in: bool) -> anyhow::Result<(f64, f64)> {
+    let t = Instant::now();
+    let mut c = Command::new(std::env::current_exe()?);
+    c.args(["exec", "--snapshot"])
+        .arg(snapshot)
+        .arg("true")
+        .env("RCABOX_CACHE_DIR", cache)
+        .stdout(Stdio::null());
+    if !built_in {
+        c.env("RCABOX_BUILT_IN", "0");
+    }
+    let child = c.spawn().context("starting rcabox exec")?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet waited for; both pointers are to live locals.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if r != pid || status != 0 {
+        bail!("rcabox exec true failed (status {status})");
+    }
+    Ok((
+        t.elapsed().as_secs_f64() * 1e3,
+        usage.ru_maxrss as f64 / 1024.0,
+    ))
+}
+
+/// Runs `rcabox bench`.
+pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
+    for p in &a.against {
+        if !PEERS.contains(&p.as_str()) {
+            bail!(
+                "--against {p}: unknown peer; peers are {}",
+                PEERS.join(", ")
+            );
+        }
+    }
+    if a.repeat == 0 {
+        bail!("--repeat 0: give at least one run per command");
+    }
+    let mix = match &a.mix {
+        Some(p) => {
+            std::fs::read_to_string(p).with_context(|| format!("reading --mix {}", p.display()))?
+        }
+        None => MIX.to_string(),
+    };
+    let cmds = commands(&mix);
+    if cmds.is_empty() {
+        bail!("the mix has no commands (one a line; `#` starts a comment)");
+    }
+    let work = tempfile::tempdir()?;
+    let snapshot = match (a.generate, &a.snapshot) {
+        (Some(n), _) => {
+            let out = work.path().join(format!("Scenario-{n}"));
+            let opts = rcabox_runtime::snapshot::generate::Options {
+                itbench: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/itbench")),
+                scenario: n,
+                seed: 1,
+                scale: a.scale,
+            };
+            rcabox_runtime::snapshot::generate::generate(&opts, &out)?;
+            out
+        }
+        (None, Some(s)) => s.clone(),
+        (None, None) => {
+            let here = PathBuf::from("snapshots/Scenario-2");
+            if here.is_dir() {
+                here
+            } else {
+                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots/Scenario-2"))
+            }
+        }
+    };
+    let config = SessionConfig::for_snapshot(&snapshot);
+    let native_dir = work.path().join("native");
+    let native = a.against.iter().any(|p| p == "native");
+    if native {
+        readonly_copy(&snapshot, &native_dir, &config.hidden)?;
+    }
+    let mut skipped = Vec::new();
+    for p in a.against.iter().filter(|p| *p != "native") {
+        let line = format!("{p}: skipped, no adapter for it in this build yet");
+        if !a.json {
+            eprintln!("{line}");
+        }
+        skipped.push(line);
+    }
+
+    let cold = if a.no_cold {
+        Vec::new()
+    } else {
+        let empty = work.path().join("cache-compile");
+        let built = work.path().join("cache-built-in");
+        vec![
+            (
+                "empty cache, compiled",
+                first_command(&snapshot, &empty, false)?,
+            ),
+            (
+                "empty cache, build-time artifact",
+                first_command(&snapshot, &built, true)?,
+            ),
+            ("warm cache", first_command(&snapshot, &built, true)?),
+        ]
+    };
+
+    let rt = Runtime::shared()?;
+    let mut session = Session::new(rt, config)?;
+    let mut rows = Vec::new();
+    for cmd in &cmds {
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        let (mut our_exit, mut their_exit) = (0, 0);
+        // One unmeasured run each warms the page cache and the session's module instances.
+        for i in 0..=a.repeat {
+            let t = Instant::now();
+            let r = session.run(cmd);
+            let ms = t.elapsed().as_secs_f64() * 1e3;
+            our_exit = r.exit_code;
+            if i > 0 {
+                ours.push(ms);
+            }
+            if native {
+                let t = Instant::now();
+                let o = Command::new("bash")
+                    .arg("-c")
+                    .arg(cmd)
+                    .current_dir(&native_dir)
+                    .env("LC_ALL", "C.UTF-8")
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .context("running bash -c")?;
+                let ms = t.elapsed().as_secs_f64() * 1e3;
+                their_exit = o.code().unwrap_or(-1);
+                if i > 0 {
+                    theirs.push(ms);
+                }
+            }
+        }
+        let p = percentiles(ours);
+        let mut row = json!({"command": cmd, "exit": our_exit, "rcabox_ms": {"p50": p[0], "p90": p[1], "p99": p[2]}});
+        if native {
+            let n = percentiles(theirs);
+            row["native_exit"] = json!(their_exit);
+            row["native_ms"] = json!({"p50": n[0], "p90": n[1], "p99": n[2]});
+            row["speedup_vs_native"] = json!(n[0] / p[0]);
+        }
+        rows.push(row);
+    }
+    let speedups: Vec<f64> = rows
+        .iter()
+        .filter(|r| r["exit"] == r["native_exit"])
+        .filter_map(|r| r["speedup_vs_native"].as_f64())
+        .collect();
+    let geomean = (!speedups.is_empty())
+        .then(|| (speedups.iter().map(|s| s.ln()).sum::<f64>() / speedups.len() as f64).exp());
+    let report = json!({
+        "snapshot": snapshot.display().to_string(),
+        "repeat": a.repeat,
+        "commands": rows,
+        "geomean_speedup_vs_native": geomean,
+        "cold_start": cold.iter().map(|(l, (ms, mb))| json!({"case": l, "wall_ms": ms, "peak_rss_mb": mb})).collect::<Vec<_>>(),
+        "skipped": skipped,
+    });
+    if a.json {
+        println!("{report}");
+    } else {
+        print_tables(&report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_tables(r: &Value) {
+    let cmds = r["commands"].as_array().cloned().unwrap_or_default();
+    println!(
+        "{:<60} {:>27}   {:>27}   {:>8}",
+        "command", "rcabox p50 / p90 / p99 ms", "bash -c p50 / p90 / p99 ms", "speed-up"
+    );
+    let f = |v: &Value| {
+        format!(
+            "{:>7.2} {:>8.2} {:>8.2}",
+            v["p50"].as_f64().unwrap_or(f64::NAN),
+            v["p90"].as_f64().unwrap_or(f64::NAN),
+            v["p99"].as_f64().unwrap_or(f64::NAN)
+        )
+    };
+    for c in &cmds {
+        let mut name: String = c["command"]
+            .as_str()
+            .unwrap_or("")
+            .chars()
+            .take(58)
+            .collect();
+        if c["command"]
+            .as_str()
+            .is_some_and(|s| s.chars().count() > 58)
+        {
+            name.push('…');
+        }
+        let native = if c.get("native_ms").is_some() {
+            f(&c["native_ms"])
+        } else {
+            "-".into()
+        };
+        let speed = c["speedup_vs_native"]
+            .as_f64()
+            .map_or("-".into(), |s| format!("{s:.2}x"));
+        let differs = if c.get("native_exit").is_some() && c["exit"] != c["native_exit"] {
+            format!("  (exit {} vs {})", c["exit"], c["native_exit"])
+        } else {
+            String::new()
+        };
+        println!(
+            "{name:<60} {}   {native:>27}   {speed:>8}{differs}",
+            f(&c["rcabox_ms"])
+        );
+    }
+    if let Some(g) = r["geomean_speedup_vs_native"].as_f64() {
+        println!("geometric mean speed-up over bash -c: {g:.2}x");
+    }
+    if let Some(cold) = r["cold_start"].as_array().filter(|c| !c.is_empty()) {
+        println!("\nfirst command of a new process (rcabox exec true)");
+        for c in cold {
+            println!(
+                "{:<40} {:>8.0} ms {:>6.0} MB",
+                c["case"].as_str().unwrap_or(""),
+                c["wall_ms"].as_f64().unwrap_or(f64::NAN),
+                c["peak_rss_mb"].as_f64().unwrap_or(f64::NAN)
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentiles(v), [50.0, 90.0, 99.0]);
+        assert_eq!(percentiles(vec![3.0]), [3.0, 3.0, 3.0]);
+    }
+
+    #[test]
+    fn the_standard_mix_parses() {
+        let c = commands(MIX);
+        assert!(c.len() >= 12, "{c:?}");
+        assert!(c.iter().all(|c| !c.starts_with('#')));
+        assert!(c.iter().any(|c| c.starts_with("python3")));
+    }
+}
