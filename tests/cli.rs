@@ -230,8 +230,17 @@ fn bench_runs_the_standard_mix_against_bash() {
         assert!(c["speedup_vs_native"].as_f64().is_some_and(|s| s > 0.0));
     }
     assert!(v["geomean_speedup_vs_native"].as_f64().is_some());
+    assert!(v["mcp_geomean_speedup_vs_native"].as_f64().is_some());
+    assert!(v["mcp_overhead_ms_p50"].as_f64().is_some());
+    assert!(cmds.iter().all(|c| c["mcp_ms"]["p50"].as_f64().is_some()));
     let o = rcabox()
-        .args(["bench", "--against", "native,firecracker", "--no-cold"])
+        .args([
+            "bench",
+            "--against",
+            "native,firecracker",
+            "--no-cold",
+            "--no-mcp",
+        ])
         .output()
         .expect("rcabox bench");
     assert_eq!(o.status.code(), Some(2));

@@ -5,11 +5,13 @@
 //! a warm sandbox session, as an episode runs it, and, alternating with it so a slow spell of
 //! a shared machine falls on both sides, as `bash -c` in a read-only copy of the snapshot.
 //! It reports p50/p90/p99 per side, the speed-up over `bash -c` per command and its geometric
-//! mean, and the first command of a fresh process with an empty module cache, with the
-//! build-time artifact and warm (wall time and peak RSS). docs/PERFORMANCE.md has the method.
+//! mean, the same commands through `rcabox mcp` over stdio (the path an IDE agent takes), and
+//! the first command of a fresh process with an empty module cache, with the build-time
+//! artifact and warm (wall time and peak RSS). docs/PERFORMANCE.md has the method.
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -46,6 +48,9 @@ pub struct BenchArgs {
     /// Skip the cold-start rows (they compile the tool module once, a few seconds).
     #[arg(long)]
     no_cold: bool,
+    /// Skip the MCP rows (the mix through `rcabox mcp` over stdio).
+    #[arg(long)]
+    no_mcp: bool,
     /// Print one JSON object instead of tables.
     #[arg(long)]
     json: bool,
@@ -124,6 +129,77 @@ fn first_command(snapshot: &Path, cache: &Path, built_in: bool) -> anyhow::Resul
         t.elapsed().as_secs_f64() * 1e3,
         usage.ru_maxrss as f64 / 1024.0,
     ))
+}
+
+/// A client of `rcabox mcp` over stdio: newline-delimited JSON-RPC, as MCP's stdio transport.
+struct Mcp {
+    child: Child,
+    input: ChildStdin,
+    output: BufReader<ChildStdout>,
+    next_id: u64,
+}
+
+impl Mcp {
+    /// Starts the server over `snapshot` and completes the MCP handshake.
+    fn start(snapshot: &Path, calls: usize) -> anyhow::Result<Mcp> {
+        let mut child = Command::new(std::env::current_exe()?)
+            .args(["mcp", "--max-turns", &(calls + 1).to_string(), "--snapshot"])
+            .arg(snapshot)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting rcabox mcp")?;
+        let input = child.stdin.take().context("mcp stdin")?;
+        let output = BufReader::new(child.stdout.take().context("mcp stdout")?);
+        let mut m = Mcp {
+            child,
+            input,
+            output,
+            next_id: 0,
+        };
+        m.request(
+            "initialize",
+            json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "rcabox-bench", "version": env!("CARGO_PKG_VERSION")}}),
+        )?;
+        m.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))?;
+        Ok(m)
+    }
+
+    fn send(&mut self, v: &Value) -> anyhow::Result<()> {
+        writeln!(self.input, "{v}")?;
+        self.input.flush()?;
+        Ok(())
+    }
+
+    /// Sends a request and reads lines until its response.
+    fn request(&mut self, method: &str, params: Value) -> anyhow::Result<Value> {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))?;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if self.output.read_line(&mut line)? == 0 {
+                bail!("rcabox mcp closed its output during `{method}`");
+            }
+            let v: Value = serde_json::from_str(&line)
+                .with_context(|| format!("rcabox mcp sent a line that is not JSON: {line}"))?;
+            if v["id"] == json!(id) {
+                if let Some(e) = v.get("error") {
+                    bail!("rcabox mcp answered `{method}` with an error: {e}");
+                }
+                return Ok(v);
+            }
+        }
+    }
+}
+
+impl Drop for Mcp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Runs `rcabox bench`.
@@ -207,8 +283,14 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
 
     let rt = Runtime::shared()?;
     let mut session = Session::new(rt, config)?;
+    let mut mcp = if a.no_mcp {
+        None
+    } else {
+        Some(Mcp::start(&snapshot, cmds.len() * (a.repeat + 1))?)
+    };
     let mut rows = Vec::new();
     for cmd in &cmds {
+        let mut over_mcp = Vec::new();
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         let (mut our_exit, mut their_exit) = (0, 0);
         // One unmeasured run each warms the page cache and the session's module instances.
@@ -219,6 +301,16 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
             our_exit = r.exit_code;
             if i > 0 {
                 ours.push(ms);
+            }
+            if let Some(m) = mcp.as_mut() {
+                let t = Instant::now();
+                m.request(
+                    "tools/call",
+                    json!({"name": "code_exec", "arguments": {"cmd": cmd}}),
+                )?;
+                if i > 0 {
+                    over_mcp.push(t.elapsed().as_secs_f64() * 1e3);
+                }
             }
             if native {
                 let t = Instant::now();
@@ -240,6 +332,10 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
         }
         let p = percentiles(ours);
         let mut row = json!({"command": cmd, "exit": our_exit, "rcabox_ms": {"p50": p[0], "p90": p[1], "p99": p[2]}});
+        if !over_mcp.is_empty() {
+            let m = percentiles(over_mcp);
+            row["mcp_ms"] = json!({"p50": m[0], "p90": m[1], "p99": m[2]});
+        }
         if native {
             let n = percentiles(theirs);
             row["native_exit"] = json!(their_exit);
@@ -253,13 +349,24 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
         .filter(|r| r["exit"] == r["native_exit"])
         .filter_map(|r| r["speedup_vs_native"].as_f64())
         .collect();
-    let geomean = (!speedups.is_empty())
-        .then(|| (speedups.iter().map(|s| s.ln()).sum::<f64>() / speedups.len() as f64).exp());
+    let geomean = geometric_mean(&speedups);
+    let mcp_speedups: Vec<f64> = rows
+        .iter()
+        .filter(|r| r["exit"] == r["native_exit"])
+        .filter_map(|r| Some(r["native_ms"]["p50"].as_f64()? / r["mcp_ms"]["p50"].as_f64()?))
+        .collect();
+    // What the server adds to a call: the MCP round trip less the same command in-process.
+    let overheads: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| Some(r["mcp_ms"]["p50"].as_f64()? - r["rcabox_ms"]["p50"].as_f64()?))
+        .collect();
     let report = json!({
         "snapshot": snapshot.display().to_string(),
         "repeat": a.repeat,
         "commands": rows,
         "geomean_speedup_vs_native": geomean,
+        "mcp_geomean_speedup_vs_native": geometric_mean(&mcp_speedups),
+        "mcp_overhead_ms_p50": (!overheads.is_empty()).then(|| percentiles(overheads)[0]),
         "cold_start": cold.iter().map(|(l, (ms, mb))| json!({"case": l, "wall_ms": ms, "peak_rss_mb": mb})).collect::<Vec<_>>(),
         "skipped": skipped,
     });
@@ -269,6 +376,11 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
         print_tables(&report);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The geometric mean, if there is anything to average.
+fn geometric_mean(v: &[f64]) -> Option<f64> {
+    (!v.is_empty()).then(|| (v.iter().map(|s| s.ln()).sum::<f64>() / v.len() as f64).exp())
 }
 
 fn print_tables(r: &Value) {
@@ -318,6 +430,14 @@ fn print_tables(r: &Value) {
     }
     if let Some(g) = r["geomean_speedup_vs_native"].as_f64() {
         println!("geometric mean speed-up over bash -c: {g:.2}x");
+    }
+    if let (Some(g), Some(o)) = (
+        r["mcp_geomean_speedup_vs_native"].as_f64(),
+        r["mcp_overhead_ms_p50"].as_f64(),
+    ) {
+        println!(
+            "through rcabox mcp over stdio: geometric mean speed-up over bash -c {g:.2}x; the server adds {o:.2} ms a call (median)"
+        );
     }
     if let Some(cold) = r["cold_start"].as_array().filter(|c| !c.is_empty()) {
         println!("\nfirst command of a new process (rcabox exec true)");
