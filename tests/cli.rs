@@ -212,7 +212,15 @@ fn processes_starting_at_once_share_an_empty_module_cache() {
 fn bench_runs_the_standard_mix_against_bash() {
     let o = rcabox()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["bench", "--repeat", "1", "--no-cold", "--json"])
+        .args([
+            "bench",
+            "--repeat",
+            "1",
+            "--no-cold",
+            "--json",
+            "--concurrency",
+            "1,3",
+        ])
         .output()
         .expect("rcabox bench");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -233,6 +241,13 @@ fn bench_runs_the_standard_mix_against_bash() {
     assert!(v["mcp_geomean_speedup_vs_native"].as_f64().is_some());
     assert!(v["mcp_overhead_ms_p50"].as_f64().is_some());
     assert!(cmds.iter().all(|c| c["mcp_ms"]["p50"].as_f64().is_some()));
+    let at_once = v["concurrency"].as_array().expect("concurrency");
+    assert_eq!(at_once.len(), 2);
+    for (row, n) in at_once.iter().zip([1, 3]) {
+        assert_eq!(row["episodes"], n);
+        assert!(row["commands_per_sec"].as_f64().is_some_and(|c| c > 0.0));
+        assert!(row["peak_rss_mb_per_episode"].as_f64().is_some());
+    }
     let o = rcabox()
         .args([
             "bench",

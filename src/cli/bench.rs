@@ -51,6 +51,10 @@ pub struct BenchArgs {
     /// Skip the MCP rows (the mix through `rcabox mcp` over stdio).
     #[arg(long)]
     no_mcp: bool,
+    /// Also run this many episodes of the mix at once in this process, comma-separated
+    /// (e.g. 1,8,64,200): commands per second and resident memory per episode.
+    #[arg(long, value_delimiter = ',')]
+    concurrency: Vec<usize>,
     /// Print one JSON object instead of tables.
     #[arg(long)]
     json: bool,
@@ -202,6 +206,73 @@ impl Drop for Mcp {
     }
 }
 
+/// This process's resident and peak resident memory, in MB (`/proc/self/status`).
+fn rss_mb() -> (f64, f64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// `n` episodes at once, each a session of its own running the mix once, on `n` threads:
+/// (commands per second, peak resident MB added per episode).
+fn episodes_at_once(
+    rt: &std::sync::Arc<Runtime>,
+    config: &SessionConfig,
+    cmds: &[String],
+    n: usize,
+) -> anyhow::Result<(f64, f64)> {
+    use std::sync::Barrier;
+    // Writing 5 to clear_refs resets the peak (VmHWM) to the current RSS, so the peak read
+    // after the episodes is theirs (Linux 4.0+; elsewhere the peak is the process's).
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let (before, _) = rss_mb();
+    // start: every session is open; done: every mix has run; measured: memory was read.
+    let (start, done, measured) = (
+        Barrier::new(n + 1),
+        Barrier::new(n + 1),
+        Barrier::new(n + 1),
+    );
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..n)
+            .map(|_| {
+                scope.spawn(|| -> anyhow::Result<()> {
+                    let mut session = Session::new(rt.clone(), config.clone());
+                    start.wait();
+                    if let Ok(s) = &mut session {
+                        for c in cmds {
+                            s.run(c);
+                        }
+                    }
+                    done.wait();
+                    measured.wait();
+                    session.map(drop).map_err(anyhow::Error::from)
+                })
+            })
+            .collect();
+        start.wait();
+        let t = Instant::now();
+        done.wait();
+        let secs = t.elapsed().as_secs_f64();
+        let (_, during) = rss_mb();
+        measured.wait();
+        for h in handles {
+            h.join()
+                .map_err(|_| anyhow::anyhow!("an episode thread panicked"))??;
+        }
+        Ok((
+            (n * cmds.len()) as f64 / secs,
+            ((during - before) / n as f64).max(0.0),
+        ))
+    })
+}
+
 /// Runs `rcabox bench`.
 pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
     for p in &a.against {
@@ -282,7 +353,7 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
     };
 
     let rt = Runtime::shared()?;
-    let mut session = Session::new(rt, config)?;
+    let mut session = Session::new(rt.clone(), config.clone())?;
     let mut mcp = if a.no_mcp {
         None
     } else {
@@ -360,6 +431,16 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter_map(|r| Some(r["mcp_ms"]["p50"].as_f64()? - r["rcabox_ms"]["p50"].as_f64()?))
         .collect();
+    let mut at_once = Vec::new();
+    for &n in &a.concurrency {
+        if n == 0 {
+            bail!("--concurrency 0: give a number of episodes of at least 1");
+        }
+        let (per_sec, mb) = episodes_at_once(&rt, &config, &cmds, n)?;
+        at_once.push(
+            json!({"episodes": n, "commands_per_sec": per_sec, "peak_rss_mb_per_episode": mb}),
+        );
+    }
     let report = json!({
         "snapshot": snapshot.display().to_string(),
         "repeat": a.repeat,
@@ -368,6 +449,7 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
         "mcp_geomean_speedup_vs_native": geometric_mean(&mcp_speedups),
         "mcp_overhead_ms_p50": (!overheads.is_empty()).then(|| percentiles(overheads)[0]),
         "cold_start": cold.iter().map(|(l, (ms, mb))| json!({"case": l, "wall_ms": ms, "peak_rss_mb": mb})).collect::<Vec<_>>(),
+        "concurrency": at_once,
         "skipped": skipped,
     });
     if a.json {
@@ -438,6 +520,17 @@ fn print_tables(r: &Value) {
         println!(
             "through rcabox mcp over stdio: geometric mean speed-up over bash -c {g:.2}x; the server adds {o:.2} ms a call (median)"
         );
+    }
+    if let Some(rows) = r["concurrency"].as_array().filter(|c| !c.is_empty()) {
+        println!("\nepisodes of the mix at once, one process");
+        for c in rows {
+            println!(
+                "{:>5} episodes {:>10.0} commands/s {:>8.1} MB peak resident per episode",
+                c["episodes"].as_u64().unwrap_or(0),
+                c["commands_per_sec"].as_f64().unwrap_or(f64::NAN),
+                c["peak_rss_mb_per_episode"].as_f64().unwrap_or(f64::NAN)
+            );
+        }
     }
     if let Some(cold) = r["cold_start"].as_array().filter(|c| !c.is_empty()) {
         println!("\nfirst command of a new process (rcabox exec true)");
