@@ -60,6 +60,11 @@ pub struct BenchArgs {
     json: bool,
 }
 
+/// Percentiles as `{"p50", "p90", "p99"}`.
+fn percentile_json([p50, p90, p99]: [f64; 3]) -> Value {
+    json!({"p50": p50, "p90": p90, "p99": p99})
+}
+
 /// p50, p90 and p99 (nearest rank) of durations in milliseconds.
 fn percentiles(mut v: Vec<f64>) -> [f64; 3] {
     v.sort_by(f64::total_cmp);
@@ -310,14 +315,7 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
             out
         }
         (None, Some(s)) => s.clone(),
-        (None, None) => {
-            let here = PathBuf::from("snapshots/Scenario-2");
-            if here.is_dir() {
-                here
-            } else {
-                PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots/Scenario-2"))
-            }
-        }
+        (None, None) => super::run::bundled().join("Scenario-2"),
     };
     let config = SessionConfig::for_snapshot(&snapshot);
     let native_dir = work.path().join("native");
@@ -401,17 +399,16 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        let p = percentiles(ours);
-        let mut row = json!({"command": cmd, "exit": our_exit, "rcabox_ms": {"p50": p[0], "p90": p[1], "p99": p[2]}});
+        let ours = percentiles(ours);
+        let mut row = json!({"command": cmd, "exit": our_exit, "rcabox_ms": percentile_json(ours)});
         if !over_mcp.is_empty() {
-            let m = percentiles(over_mcp);
-            row["mcp_ms"] = json!({"p50": m[0], "p90": m[1], "p99": m[2]});
+            row["mcp_ms"] = percentile_json(percentiles(over_mcp));
         }
         if native {
-            let n = percentiles(theirs);
+            let theirs = percentiles(theirs);
             row["native_exit"] = json!(their_exit);
-            row["native_ms"] = json!({"p50": n[0], "p90": n[1], "p99": n[2]});
-            row["speedup_vs_native"] = json!(n[0] / p[0]);
+            row["native_ms"] = percentile_json(theirs);
+            row["speedup_vs_native"] = json!(theirs[0] / ours[0]);
         }
         rows.push(row);
     }

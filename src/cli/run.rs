@@ -99,7 +99,8 @@ pub struct RunArgs {
     system_prompt: Option<PathBuf>,
 }
 
-fn bundled() -> PathBuf {
+/// The bundled snapshots: `snapshots/` here, else the source tree's.
+pub(super) fn bundled() -> PathBuf {
     let here = PathBuf::from("snapshots");
     if here.is_dir() {
         here

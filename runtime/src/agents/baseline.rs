@@ -73,13 +73,10 @@ impl Baseline {
         // changes all the time elsewhere (recorder Jobs, controller status), so changes there
         // are not suspects, except chaos experiments, which act on the application from
         // their own namespace.
-        let app_ns: Vec<&str> = out("alerts")
-            .lines()
-            .skip(1)
-            .filter_map(|l| {
-                let f: Vec<&str> = l.split_whitespace().collect();
-                (f.len() >= 4 && f[2] != "-").then_some(f[3])
-            })
+        let app_alerts = app_alerts(out("alerts"));
+        let app_ns: Vec<&str> = app_alerts
+            .iter()
+            .map(|(_, ns)| *ns)
             .filter(|ns| *ns != "-")
             .collect();
         let in_scope = |kind: &str, ns: &str, name: &str| {
@@ -158,13 +155,9 @@ impl Baseline {
         }
         // The application's alerts are the incident's symptoms; the infrastructure's standing
         // ones (Watchdog, unreachable control-plane targets) are not explained by it.
-        let alerts: Vec<Value> = out("alerts")
-            .lines()
-            .skip(1)
-            .filter_map(|l| {
-                let f: Vec<&str> = l.split_whitespace().collect();
-                (f.len() >= 4 && f[2] != "-").then_some(f[1])
-            })
+        let alerts: Vec<Value> = app_alerts
+            .iter()
+            .map(|(name, _)| *name)
             .map(|a| json!({"alert": a, "explanation": "symptom of the root cause", "explained": true}))
             .collect();
         let evidence = out("error spans")
@@ -179,6 +172,18 @@ impl Baseline {
             "alerts_explained": alerts,
         })
     }
+}
+
+/// The alerts of the "alerts" step that name a service: (alert name, namespace). Its lines are
+/// `count name service namespace severity`, `-` where a label is missing.
+fn app_alerts(text: &str) -> Vec<(&str, &str)> {
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            (f.len() >= 4 && f[2] != "-").then(|| (f[1], f[3]))
+        })
+        .collect()
 }
 
 /// `checkout-7d4f9c8b6d-x2x9z` -> `checkout`: drop the ReplicaSet hash and pod suffix.

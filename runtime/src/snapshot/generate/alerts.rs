@@ -20,6 +20,15 @@ use crate::snapshot::SnapshotError;
 /// Alert names the demo's rules use for the ground truth's names.
 const RULE_NAMES: &[(&str, &str)] = &[("HighRequestErrorRate", "RequestErrorRate")];
 
+/// The rule name the demo fires for a ground-truth alert name.
+fn rule_name(gt: &str) -> String {
+    RULE_NAMES
+        .iter()
+        .find(|(name, _)| *name == gt)
+        .map_or(gt, |(_, rule)| rule)
+        .to_string()
+}
+
 /// A firing alert.
 fn alert(labels: Value, description: String, active: &str, value: String) -> Value {
     json!({"labels": labels, "annotations": {"description": description}, "state": "firing", "activeAt": active, "value": value})
@@ -98,20 +107,12 @@ impl Plan {
             if !first && w.unit() < 0.4 {
                 continue;
             }
-            let rule = RULE_NAMES
-                .iter()
-                .find(|(gt, _)| gt == name)
-                .map_or(name.as_str(), |(_, r)| r);
-            out.push((rule.to_string(), svc.clone(), INJECT_MIN + 2 + i as i64));
+            out.push((rule_name(name), svc.clone(), INJECT_MIN + 2 + i as i64));
         }
         if out.is_empty()
             && let Some((name, svc)) = self.alerts.first()
         {
-            let rule = RULE_NAMES
-                .iter()
-                .find(|(gt, _)| gt == name)
-                .map_or(name.as_str(), |(_, r)| r);
-            out.push((rule.to_string(), svc.clone(), INJECT_MIN + 2));
+            out.push((rule_name(name), svc.clone(), INJECT_MIN + 2));
         }
         out
     }

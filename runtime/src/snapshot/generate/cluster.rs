@@ -16,9 +16,9 @@ use super::world::World;
 /// collector configuration).
 pub const PULL_SECS: i64 = 300;
 /// Seconds before the window when the infrastructure was installed.
-const INFRA_AT: i64 = -45 * 60;
+pub(super) const INFRA_AT: i64 = -45 * 60;
 /// Seconds before the window when the application was installed.
-const APP_AT: i64 = -22 * 60;
+pub(super) const APP_AT: i64 = -22 * 60;
 /// Seconds between two recorder Jobs.
 const RECORDER_EVERY: i64 = 600;
 

@@ -11,7 +11,7 @@ use std::path::Path;
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use super::cluster::Cluster;
+use super::cluster::{APP_AT, Cluster, INFRA_AT};
 use super::telemetry::{INJECT_MIN, MINUTES, Plan, csv_err, k8s_row, open};
 use super::world::World;
 use crate::snapshot::SnapshotError;
@@ -65,7 +65,7 @@ struct Rows<'p> {
 impl Rows<'_> {
     fn push(&mut self, w: &mut World, e: Ev<'_>) {
         let (okind, ons, oname) = e.object;
-        let at = |s: i64| rfc(self.plan, s);
+        let at = |s: i64| self.plan.stamp_offset(s);
         let name = format!("{oname}.{}", w.hex(16));
         let watch = if e.count > 1 { "MODIFIED" } else { "ADDED" };
         let body = if e.component == "default-scheduler" {
@@ -91,12 +91,6 @@ impl Rows<'_> {
         };
         self.rows.push((e.t, body));
     }
-}
-
-fn rfc(p: &Plan, s: i64) -> String {
-    (p.start + Duration::seconds(s))
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
 }
 
 fn micro(p: &Plan, s: i64) -> String {
@@ -205,17 +199,14 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
     for (ns, lease, holder, t) in &c.leaders {
         r.push(
             w,
-            Ev {
-                t: *t,
-                first: *t,
-                kind_of: "Normal",
-                reason: "LeaderElection",
-                message: format!("{holder} became leader"),
-                object: ("Lease", ns, lease),
-                component: lease,
-                host: "",
-                count: 1,
-            },
+            Ev::normal(
+                *t,
+                "LeaderElection",
+                format!("{holder} became leader"),
+                ("Lease", ns, lease),
+                lease,
+                "",
+            ),
         );
     }
     // A new controller-manager leader registers every node with its node controller.
@@ -223,17 +214,14 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
         for node in &c.nodes {
             r.push(
                 w,
-                Ev {
-                    t: t + 2,
-                    first: t + 2,
-                    kind_of: "Normal",
-                    reason: "RegisteredNode",
-                    message: format!("Node {node} event: Registered Node {node} in Controller"),
-                    object: ("Node", "", node),
-                    component: "node-controller",
-                    host: "",
-                    count: 1,
-                },
+                Ev::normal(
+                    t + 2,
+                    "RegisteredNode",
+                    format!("Node {node} event: Registered Node {node} in Controller"),
+                    ("Node", "", node),
+                    "node-controller",
+                    "",
+                ),
             );
         }
     }
@@ -245,17 +233,14 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
         };
         r.push(
             w,
-            Ev {
-                t: *t,
-                first: *t,
-                kind_of: "Normal",
-                reason: "ScalingReplicaSet",
+            Ev::normal(
+                *t,
+                "ScalingReplicaSet",
                 message,
-                object: ("Deployment", ns, deploy),
-                component: "deployment-controller",
-                host: "",
-                count: 1,
-            },
+                ("Deployment", ns, deploy),
+                "deployment-controller",
+                "",
+            ),
         );
     }
     for claim in &c.claims {
@@ -289,17 +274,14 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
         let (okind, oname) = (p.owner.0.as_str(), p.owner.1.as_str());
         r.push(
             w,
-            Ev {
-                t: t0,
-                first: t0,
-                kind_of: "Normal",
-                reason: "SuccessfulCreate",
-                message: format!("Created pod: {}", p.name),
-                object: (okind, &p.ns, oname),
-                component: controller(okind),
-                host: "",
-                count: 1,
-            },
+            Ev::normal(
+                t0,
+                "SuccessfulCreate",
+                format!("Created pod: {}", p.name),
+                (okind, &p.ns, oname),
+                controller(okind),
+                "",
+            ),
         );
         let mut t = t0 + 1;
         if p.pvc.is_some() && okind == "StatefulSet" {
@@ -310,17 +292,14 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
         }
         r.push(
             w,
-            Ev {
+            Ev::normal(
                 t,
-                first: t,
-                kind_of: "Normal",
-                reason: "Scheduled",
-                message: format!("Successfully assigned {}/{} to {}", p.ns, p.name, p.node),
-                object: ("Pod", &p.ns, &p.name),
-                component: "default-scheduler",
-                host: "",
-                count: 1,
-            },
+                "Scheduled",
+                format!("Successfully assigned {}/{} to {}", p.ns, p.name, p.node),
+                ("Pod", &p.ns, &p.name),
+                "default-scheduler",
+                "",
+            ),
         );
         if let Some(claim) = &p.pvc {
             let volume = c
@@ -330,17 +309,14 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
                 .map_or("", |x| x.volume.as_str());
             r.push(
                 w,
-                Ev {
-                    t: t + 6,
-                    first: t + 6,
-                    kind_of: "Normal",
-                    reason: "SuccessfulAttachVolume",
-                    message: format!("AttachVolume.Attach succeeded for volume \"{volume}\""),
-                    object: ("Pod", &p.ns, &p.name),
-                    component: "attachdetach-controller",
-                    host: "",
-                    count: 1,
-                },
+                Ev::normal(
+                    t + 6,
+                    "SuccessfulAttachVolume",
+                    format!("AttachVolume.Attach succeeded for volume \"{volume}\""),
+                    ("Pod", &p.ns, &p.name),
+                    "attachdetach-controller",
+                    "",
+                ),
             );
             t += 7;
         }
@@ -396,17 +372,14 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
     for (ns, job, created, done, cron) in &c.jobs {
         r.push(
             w,
-            Ev {
-                t: *done,
-                first: *done,
-                kind_of: "Normal",
-                reason: "Completed",
-                message: "Job completed".into(),
-                object: ("Job", ns, job),
-                component: "job-controller",
-                host: "",
-                count: 1,
-            },
+            Ev::normal(
+                *done,
+                "Completed",
+                "Job completed".into(),
+                ("Job", ns, job),
+                "job-controller",
+                "",
+            ),
         );
         if let Some(cron) = cron {
             for (t, reason, message) in [
@@ -419,17 +392,14 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
             ] {
                 r.push(
                     w,
-                    Ev {
+                    Ev::normal(
                         t,
-                        first: t,
-                        kind_of: "Normal",
                         reason,
                         message,
-                        object: ("CronJob", ns, cron),
-                        component: "cronjob-controller",
-                        host: "",
-                        count: 1,
-                    },
+                        ("CronJob", ns, cron),
+                        "cronjob-controller",
+                        "",
+                    ),
                 );
             }
         }
@@ -444,17 +414,14 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
         {
             r.push(
                 w,
-                Ev {
-                    t: gone,
-                    first: gone,
-                    kind_of: "Normal",
-                    reason: "SuccessfulDelete",
-                    message: format!("Deleted job {job}"),
-                    object: ("CronJob", ns, cron),
-                    component: "cronjob-controller",
-                    host: "",
-                    count: 1,
-                },
+                Ev::normal(
+                    gone,
+                    "SuccessfulDelete",
+                    format!("Deleted job {job}"),
+                    ("CronJob", ns, cron),
+                    "cronjob-controller",
+                    "",
+                ),
             );
         }
     }
@@ -463,35 +430,28 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
             (0, "EnsuringLoadBalancer", "Ensuring load balancer"),
             (9, "EnsuredLoadBalancer", "Ensured load balancer"),
         ] {
-            let t = -45 * 60 + 300 + dt;
+            let t = INFRA_AT + 300 + dt;
             r.push(
                 w,
-                Ev {
+                Ev::normal(
                     t,
-                    first: t,
-                    kind_of: "Normal",
                     reason,
-                    message: message.into(),
-                    object: ("Service", ns, svc),
-                    component: "service-controller",
-                    host: "",
-                    count: 1,
-                },
+                    message.into(),
+                    ("Service", ns, svc),
+                    "service-controller",
+                    "",
+                ),
             );
         }
     }
     let app_ns = w.namespace.clone();
-    let entry = if app_ns == "book-info" {
-        "productpage"
-    } else {
-        "frontend-proxy"
-    };
-    for (k, t) in [-22 * 60 + 5, -22 * 60 + 65].iter().enumerate() {
+    let entry = w.ingress_service();
+    for (k, t) in [APP_AT + 5, APP_AT + 65].iter().enumerate() {
         r.push(
             w,
             Ev {
                 t: *t,
-                first: -22 * 60 + 5,
+                first: APP_AT + 5,
                 kind_of: "Normal",
                 reason: "Sync",
                 message: "Scheduled for sync".into(),

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::cluster::{Cluster, Container, Entity, PULL_SECS, PodLife, key_of};
+use super::cluster::{APP_AT, Cluster, Container, Entity, PULL_SECS, PodLife, key_of};
 use super::faults::{deployment, uid};
 use super::telemetry::{INJECT_MIN, MINUTES, Plan, ROLLOUT_MIN, SECOND_ROLLOUT_MIN, k8s_row};
 use super::world::World;
@@ -21,7 +21,7 @@ impl Plan {
         let ns = w.namespace.clone();
         let mut objs: Vec<(&'static str, Value)> = Vec::new();
         let mut pods = Vec::new();
-        let at = self.stamp_offset(-22 * 60);
+        let at = self.stamp_offset(APP_AT);
         objs.push((
             "serviceaccounts",
             json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": ns, "namespace": ns, "uid": uid(w), "creationTimestamp": at}}),
@@ -64,7 +64,7 @@ impl Plan {
             objs.push(("pods", json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": first_pod, "namespace": ns, "uid": uid(w), "creationTimestamp": at,
                 "labels": labels, "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": rs, "controller": true}]},
                 "spec": spec, "status": {"phase": "Running", "podIP": ip, "containerStatuses": [{"name": name, "ready": true, "restartCount": 0}]}})));
-            let created = -22 * 60 + 40 + i64::from(w.rng_u32() % 120);
+            let created = APP_AT + 40 + i64::from(w.rng_u32() % 120);
             pods.push(PodLife {
                 ns: ns.clone(),
                 name: first_pod.clone(),
@@ -110,7 +110,7 @@ impl Plan {
                     node,
                     containers: vec![(deploy.to_string(), image.to_string(), false)],
                     owner: ("ReplicaSet".into(), rs),
-                    created: -22 * 60 + 40 + i64::from(w.rng_u32() % 120),
+                    created: APP_AT + 40 + i64::from(w.rng_u32() % 120),
                     killed: None,
                     pvc: None,
                     slow_start: false,
@@ -125,11 +125,7 @@ impl Plan {
             objs.push(("configmaps", json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "flagd-config", "namespace": ns, "uid": uid(w), "creationTimestamp": at},
                 "data": {"demo.flagd.json": serde_json::to_string_pretty(&json!({"flags": off})).unwrap_or_default()}})));
         }
-        let entry = if ns == "book-info" {
-            "productpage"
-        } else {
-            "frontend-proxy"
-        };
+        let entry = w.ingress_service();
         objs.push(("ingresses", json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": entry, "namespace": ns, "uid": uid(w), "creationTimestamp": at},
             "spec": {"ingressClassName": "nginx", "rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {"service": {"name": entry, "port": {"number": 8080}}}}]}}]}})));
         objs.push(("networkpolicies", json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",

@@ -305,11 +305,7 @@ impl Plan {
         let mut tw = open(&path, &LOG_COLUMNS)?;
         let per_min = (20.0 * self.scale).ceil() as usize;
         let quiet = self.evidence.iter().all(|e| e.quiet);
-        let entry = if w.namespace == "book-info" {
-            "productpage"
-        } else {
-            "frontend"
-        };
+        let entry = w.entry_service();
         for m in 0..MINUTES {
             let mut rows: Vec<(NaiveDateTime, String, &str, String)> = Vec::new();
             for _ in 0..per_min {
@@ -413,11 +409,7 @@ impl Plan {
         let path = out.join("otel_traces_raw.tsv");
         let mut tw = open(&path, &TRACE_COLUMNS)?;
         let per_min = (8.0 * self.scale).ceil() as usize;
-        let entry = if w.namespace == "book-info" {
-            "productpage"
-        } else {
-            "frontend"
-        };
+        let entry = w.entry_service();
         for m in 0..MINUTES {
             let mut rows: Vec<[String; 22]> = Vec::new();
             for _ in 0..per_min {

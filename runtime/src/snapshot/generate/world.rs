@@ -118,6 +118,24 @@ impl World {
         self.services.keys().nth(i).cloned().unwrap_or_default()
     }
 
+    /// The service that takes requests first: where traces start.
+    pub fn entry_service(&self) -> &'static str {
+        if self.namespace == "book-info" {
+            "productpage"
+        } else {
+            "frontend"
+        }
+    }
+
+    /// The Service the application's Ingress routes to.
+    pub fn ingress_service(&self) -> &'static str {
+        if self.namespace == "book-info" {
+            "productpage"
+        } else {
+            "frontend-proxy"
+        }
+    }
+
     /// A random worker node.
     pub fn any_node(&mut self) -> String {
         let i = self.rng.random_range(0..self.nodes.len().max(1));
