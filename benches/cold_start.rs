@@ -35,7 +35,10 @@ fn exec(cache: &Path, built_in: bool, cmd: &str, snapshot: &Path) -> (f64, f64) 
 }
 
 fn main() {
-    let snapshot = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/Scenario-2");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
+    rcabox_runtime::snapshot::bundle::materialize(&root.join("bundle.json"), &root)
+        .expect("bundled snapshots");
+    let snapshot = root.join("Scenario-2");
     let work = tempfile::tempdir().expect("tempdir");
     let row = |label: &str, (s, mb): (f64, f64)| {
         println!("{label:<58} {:>9.0} ms {mb:>8.0} MB", s * 1e3);

@@ -63,7 +63,10 @@ fn rss_kib() -> u64 {
 
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let snap = root.join("snapshots/Scenario-31");
+    let bundle = root.join("snapshots");
+    rcabox_runtime::snapshot::bundle::materialize(&bundle.join("bundle.json"), &bundle)
+        .expect("bundled snapshots");
+    let snap = bundle.join("Scenario-31");
     let runtime = Runtime::shared().expect("runtime");
 
     // Bare command latency.

@@ -12,7 +12,7 @@ fn rcabox() -> Command {
 }
 
 fn snapshot() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/Scenario-105")
+    common::bundled("Scenario-105")
 }
 
 /// Runs tests/mcp/client.py and returns what it saw.

@@ -377,7 +377,7 @@ fn a_snapshot_changed_during_the_run_is_detected() {
     std::fs::create_dir(&snaps).expect("mkdir");
     let copied = Command::new("cp")
         .arg("-r")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots/Scenario-2"))
+        .arg(common::bundled("Scenario-2"))
         .arg(&snaps)
         .status()
         .expect("cp");
@@ -582,7 +582,7 @@ fn the_baseline_reads_v01_and_v02_snapshots_alike() {
 #[test]
 fn snapshot_and_score_commands() {
     let d = tempfile::tempdir().expect("tempdir");
-    let snap = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots/Scenario-31");
+    let snap = common::bundled("Scenario-31");
     let o = rcabox()
         .args(["snapshot", "verify"])
         .arg(&snap)

@@ -4,9 +4,10 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+mod common;
 
 use rcabox_runtime::agents::anthropic::Anthropic;
 use rcabox_runtime::agents::http::HttpOptions;
@@ -135,7 +136,7 @@ fn http(url: &str, retries: u32) -> HttpOptions {
 const FINISH: &str = r#"{"entities":[{"name":"otel-demo/NetworkPolicy/frontend-block-all-ports","contributing_factor":true,"reasoning":"r","evidence":"e"}]}"#;
 
 fn episode(agent: &mut dyn Agent, max_turns: usize) -> Vec<Record> {
-    let snap = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../snapshots/Scenario-31");
+    let snap = common::bundled("Scenario-31");
     let mut session = Session::new(
         Runtime::shared().expect("runtime"),
         SessionConfig::for_snapshot(&snap),

@@ -1,8 +1,9 @@
 //! The turn loop with a scripted agent: the cap and Stirrup's warnings, double `finish`,
 //! invalid arguments, unknown tools.
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+
+mod common;
 
 use rcabox_runtime::episode::agent::{Agent, AgentError, Message, Reply, Role, ToolCall};
 use rcabox_runtime::episode::{Settings, prompt, run};
@@ -42,7 +43,7 @@ fn call(name: &str, args: Value) -> ToolCall {
 }
 
 fn episode(replies: Vec<Vec<ToolCall>>, max_turns: usize) -> (Vec<Record>, Vec<Vec<Message>>) {
-    let snap = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../snapshots/Scenario-31");
+    let snap = common::bundled("Scenario-31");
     let mut session = Session::new(
         Runtime::shared().expect("runtime"),
         SessionConfig::for_snapshot(&snap),

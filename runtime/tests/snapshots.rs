@@ -4,12 +4,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rcabox_runtime::score::Matcher;
+use rcabox_runtime::snapshot::bundle::{self, BUNDLE_NAME, Bundle};
 use rcabox_runtime::snapshot::generate::{Options, generate};
 use rcabox_runtime::snapshot::groundtruth::GroundTruth;
 use rcabox_runtime::snapshot::layout::{MANIFEST_NAME, Role, list_files};
 use rcabox_runtime::snapshot::manifest::Manifest;
 use rcabox_runtime::snapshot::pymap;
-use rcabox_runtime::snapshot::questions::discover;
 use rcabox_runtime::snapshot::tsv::TsvReader;
 
 fn repo() -> PathBuf {
@@ -182,54 +182,45 @@ fn generator_errors_are_clear() {
 }
 
 fn bundled() -> Vec<PathBuf> {
-    let qs = discover(&repo().join("snapshots")).expect("bundled snapshots");
-    qs.into_iter().map(|q| q.snapshot).collect()
+    let root = repo().join("snapshots");
+    bundle::materialize(&root.join(BUNDLE_NAME), &root).expect("bundled snapshots")
 }
 
 #[test]
 fn bundled_set_is_complete_small_and_reproduced_byte_for_byte() {
-    let dirs = bundled();
+    // Materialized into a fresh folder, every snapshot must regenerate to the hash its recipe
+    // pins (materialize refuses otherwise) and match its own manifest.
+    let recipe = repo().join("snapshots").join(BUNDLE_NAME);
+    let pins = Bundle::load(&recipe).expect("recipe");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dirs = bundle::materialize(&recipe, tmp.path()).expect("materialize");
     assert!(dirs.len() >= 20, "{} bundled", dirs.len());
     let mut total = 0u64;
-    let tmp = tempfile::tempdir().expect("tempdir");
-    for dir in &dirs {
+    for (dir, pin) in dirs.iter().zip(&pins.scenarios) {
+        let manifest = Manifest::load(&dir.join(MANIFEST_NAME)).expect("manifest");
+        assert!(manifest.verify(dir).expect("verify").ok(), "{}", dir.display());
+        assert_eq!(manifest.content_hash, pin.content_hash, "{}", dir.display());
         let prov: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(dir.join("rcabox-provenance.json")).expect("provenance"),
         )
         .expect("json");
-        let manifest = Manifest::load(&dir.join(MANIFEST_NAME)).expect("manifest");
-        assert!(
-            manifest.verify(dir).expect("verify").ok(),
-            "{} matches its manifest",
-            dir.display()
-        );
+        assert_eq!(prov["scenario"], pin.scenario, "{}", dir.display());
         total += manifest.files.iter().map(|f| f.size).sum::<u64>();
-        let scenario = prov["scenario"].as_u64().expect("scenario") as u32;
-        let cmd = prov["command"].as_str().expect("command");
-        let seed: u64 = cmd
-            .split("--seed ")
-            .nth(1)
-            .and_then(|s| s.split(' ').next())
-            .and_then(|s| s.parse().ok())
-            .expect("seed");
-        let scale: f64 = cmd
-            .split("--scale ")
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .expect("scale");
-        let out = tmp.path().join(scenario.to_string());
-        let again = generate(&opts(scenario, seed, scale), &out).expect("regenerate");
-        assert_eq!(
-            again.content_hash,
-            manifest.content_hash,
-            "{} regenerates byte for byte",
-            dir.display()
-        );
     }
     // A realistic cluster is big: 300+ objects pulled every 5 minutes and 500+ events are
-    // about 2.5 MB a scenario before any log, span or metric (docs/SNAPSHOTS.md). Git stores
-    // the set compressed (about a tenth); this bounds the checkout.
-    assert!(total <= 110_000_000, "bundled set is {total} bytes");
+    // about 2.5 MB a scenario before any log, span or metric (docs/SNAPSHOTS.md).
+    assert!(total <= 110_000_000, "materialized set is {total} bytes");
+    // The repository carries the recipe, not the data: the materialized folders are ignored
+    // by git, and what sits beside them stays small.
+    let ignore = std::fs::read_to_string(repo().join(".gitignore")).expect(".gitignore");
+    assert!(ignore.lines().any(|l| l == "snapshots/Scenario-*/"), "{ignore}");
+    let committed: u64 = std::fs::read_dir(repo().join("snapshots"))
+        .expect("snapshots/")
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+        .sum();
+    assert!(committed <= 1_000_000, "snapshots/ holds {committed} committed bytes");
 }
 
 #[test]

@@ -315,7 +315,7 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
             out
         }
         (None, Some(s)) => s.clone(),
-        (None, None) => super::run::bundled().join("Scenario-2"),
+        (None, None) => super::run::bundled()?.join("Scenario-2"),
     };
     let config = SessionConfig::for_snapshot(&snapshot);
     let native_dir = work.path().join("native");

@@ -1,6 +1,6 @@
 //! `rcabox run`: the main job — every question x repeat with an agent, then scores and reports.
 
-use std::io::IsTerminal;
+use std::io::{ErrorKind, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,6 +9,9 @@ use rcabox_runtime::agents::{self, AgentOptions};
 use rcabox_runtime::episode::{Settings, prompt};
 use rcabox_runtime::run::{self, EpisodeInfo, Plan, RunInfo, episode_dir, write_atomic};
 use rcabox_runtime::score::{Matcher, score_answer};
+use rcabox_runtime::sandbox::engine::default_cache_dir;
+use rcabox_runtime::snapshot::SnapshotError;
+use rcabox_runtime::snapshot::bundle::{self, BUNDLE_NAME};
 use rcabox_runtime::snapshot::groundtruth::GroundTruth;
 use rcabox_runtime::snapshot::questions::discover;
 
@@ -99,13 +102,42 @@ pub struct RunArgs {
     system_prompt: Option<PathBuf>,
 }
 
-/// The bundled snapshots: `snapshots/` here, else the source tree's.
-pub(super) fn bundled() -> PathBuf {
+/// The bundled snapshots, materialized from their recipe (`snapshots/bundle.json` here, else
+/// the source tree's) on first use: into the recipe's folder, or into the cache directory when
+/// that folder is read-only (a container's image). A `snapshots/` folder here without a recipe
+/// is taken as it is.
+pub(super) fn bundled() -> anyhow::Result<PathBuf> {
     let here = PathBuf::from("snapshots");
-    if here.is_dir() {
+    let root = if here.join(BUNDLE_NAME).is_file() || here.is_dir() {
         here
     } else {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"))
+    };
+    let recipe = root.join(BUNDLE_NAME);
+    if !recipe.is_file() {
+        return Ok(root);
+    }
+    match bundle::materialize(&recipe, &root) {
+        Ok(_) => Ok(root),
+        Err(SnapshotError::Io { source, .. })
+            if matches!(
+                source.kind(),
+                ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+            ) =>
+        {
+            let cache = default_cache_dir()
+                .context("no cache directory: set RCABOX_CACHE_DIR or HOME")?
+                .join("snapshots");
+            bundle::materialize(&recipe, &cache).with_context(|| {
+                format!(
+                    "{} is read-only and the bundled snapshots could not be written to {} either",
+                    root.display(),
+                    cache.display()
+                )
+            })?;
+            Ok(cache)
+        }
+        Err(e) => Err(e).context("materializing the bundled snapshots"),
     }
 }
 
@@ -135,7 +167,10 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     if a.repeats == 0 || a.max_turns == 0 {
         bail!("--repeats and --max-turns must be at least 1");
     }
-    let source = a.snapshots.clone().unwrap_or_else(bundled);
+    let source = match a.snapshots.clone() {
+        Some(s) => s,
+        None => bundled()?,
+    };
     let mut questions = discover(&source)
         .with_context(|| format!("finding snapshots under {}", source.display()))?;
     if !a.questions.is_empty() {

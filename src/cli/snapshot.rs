@@ -1,9 +1,10 @@
-//! `rcabox snapshot`: inspect, hash, verify, write a manifest, generate.
+//! `rcabox snapshot`: inspect, hash, verify, write a manifest, generate, write the bundled set.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use rcabox_runtime::snapshot::bundle::{self, BUNDLE_NAME};
 use rcabox_runtime::snapshot::generate::{Options, generate};
 use rcabox_runtime::snapshot::layout::MANIFEST_NAME;
 use rcabox_runtime::snapshot::manifest::{Manifest, hash};
@@ -45,6 +46,16 @@ enum SnapshotCommand {
         /// The manifest (default: DIR/rcabox-manifest.json).
         #[arg(long)]
         manifest: Option<PathBuf>,
+    },
+    /// Write the bundled set from its recipe (snapshots/bundle.json) and print where it is.
+    Bundle {
+        /// Where to write it (default: beside the recipe, else the cache directory).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Regenerate every snapshot and rewrite the recipe's pinned hashes (after an intended
+        /// change to the generator).
+        #[arg(long)]
+        update: bool,
     },
     /// Generate a snapshot from a real ITBench scenario spec and ground truth.
     Generate {
@@ -116,6 +127,22 @@ pub fn run(a: SnapshotArgs) -> anyhow::Result<ExitCode> {
             }
             println!("ok: {} files match {}", m.files.len(), m.content_hash);
         }
+        SnapshotCommand::Bundle { out, update } => {
+            let root = match out {
+                Some(o) if !update => {
+                    bundle::materialize(&recipe()?, &o)?;
+                    o
+                }
+                Some(o) => o,
+                None if !update => super::run::bundled()?,
+                None => recipe()?.parent().map(PathBuf::from).unwrap_or_default(),
+            };
+            if update {
+                let moved = bundle::update(&recipe()?, &root)?;
+                println!("{} snapshot(s) changed hash: {}", moved.len(), moved.join(" "));
+            }
+            println!("{}", root.display());
+        }
         SnapshotCommand::Generate {
             scenario,
             seed,
@@ -143,6 +170,18 @@ pub fn run(a: SnapshotArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The bundled set's recipe: `snapshots/bundle.json` here, else the source tree's.
+fn recipe() -> anyhow::Result<PathBuf> {
+    let here = PathBuf::from("snapshots").join(BUNDLE_NAME);
+    let p = if here.is_file() {
+        here
+    } else {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots")).join(BUNDLE_NAME)
+    };
+    anyhow::ensure!(p.is_file(), "no recipe of the bundled set at {}", p.display());
+    Ok(p)
 }
 
 fn render(dir: &std::path::Path, m: &Manifest) -> String {

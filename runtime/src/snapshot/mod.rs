@@ -5,8 +5,9 @@
 //! counts a snapshot and verifies it later, [`groundtruth`] parses the answer key that only the
 //! scorer reads, [`questions`] finds the snapshots under a path (one snapshot, a folder of
 //! them, or an ITBench-AA tree), and [`generate`] writes realistic snapshots from the real
-//! scenario specs.
+//! scenario specs; [`bundle`] materializes the bundled set from its committed recipe.
 
+pub mod bundle;
 pub mod generate;
 pub mod groundtruth;
 pub mod layout;

@@ -102,3 +102,11 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// A bundled snapshot, `Scenario-<N>`, materialized from snapshots/bundle.json on first use.
+pub fn bundled(name: &str) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../snapshots");
+    rcabox_runtime::snapshot::bundle::materialize(&root.join("bundle.json"), &root)
+        .expect("bundled snapshots");
+    root.join(name)
+}
