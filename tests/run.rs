@@ -765,6 +765,15 @@ fn shards_merge_into_the_whole_run() {
     let merged = d.path().join("merged");
     merge_into(&merged, &shards);
     assert_eq!(scores(&merged), scores(&whole));
+    // A scheduler's merge job fails while a shard is missing, and says what to do.
+    let o = rcabox()
+        .args(["merge", "--require-complete", "--out"])
+        .arg(d.path().join("half"))
+        .arg(&shards[0])
+        .output()
+        .expect("merge");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--resume"));
     // The same shard twice is refused.
     let o = rcabox()
         .args(["merge", "--out"])

@@ -388,6 +388,10 @@ pub struct MergeArgs {
     /// Shard run directories.
     #[arg(required = true)]
     shards: Vec<PathBuf>,
+    /// Exit 1 (after writing the merged directory) while any episode is missing, as a
+    /// scheduler's final job should.
+    #[arg(long)]
+    require_complete: bool,
 }
 
 /// Runs `rcabox merge`: joins shard directories, then scores and reports the whole.
@@ -396,12 +400,16 @@ pub fn merge(a: MergeArgs) -> anyhow::Result<ExitCode> {
     let n = run::merge::merge(&a.out, &shards)?;
     let info = run::load_info(&a.out)?;
     let want = info.questions.len() * info.repeats;
-    if n < want {
+    let complete = n >= want;
+    if !complete {
         eprintln!(
-            "rcabox merge: {n} of {want} episodes are finished; continue the missing ones with `rcabox run --resume {}`",
+            "rcabox merge: {n} of {want} episodes are finished; continue the missing ones with `rcabox run --resume SHARD` on the shard that lacks them (or `rcabox run --resume {}`)",
             a.out.display()
         );
     }
     finish(&a.out)?;
+    if a.require_complete && !complete {
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
