@@ -198,7 +198,11 @@ fn bundled_set_is_complete_small_and_reproduced_byte_for_byte() {
     let mut total = 0u64;
     for (dir, pin) in dirs.iter().zip(&pins.scenarios) {
         let manifest = Manifest::load(&dir.join(MANIFEST_NAME)).expect("manifest");
-        assert!(manifest.verify(dir).expect("verify").ok(), "{}", dir.display());
+        assert!(
+            manifest.verify(dir).expect("verify").ok(),
+            "{}",
+            dir.display()
+        );
         assert_eq!(manifest.content_hash, pin.content_hash, "{}", dir.display());
         let prov: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(dir.join("rcabox-provenance.json")).expect("provenance"),
@@ -213,14 +217,20 @@ fn bundled_set_is_complete_small_and_reproduced_byte_for_byte() {
     // The repository carries the recipe, not the data: the materialized folders are ignored
     // by git, and what sits beside them stays small.
     let ignore = std::fs::read_to_string(repo().join(".gitignore")).expect(".gitignore");
-    assert!(ignore.lines().any(|l| l == "snapshots/Scenario-*/"), "{ignore}");
+    assert!(
+        ignore.lines().any(|l| l == "snapshots/Scenario-*/"),
+        "{ignore}"
+    );
     let committed: u64 = std::fs::read_dir(repo().join("snapshots"))
         .expect("snapshots/")
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
         .sum();
-    assert!(committed <= 1_000_000, "snapshots/ holds {committed} committed bytes");
+    assert!(
+        committed <= 1_000_000,
+        "snapshots/ holds {committed} committed bytes"
+    );
 }
 
 #[test]

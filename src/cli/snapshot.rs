@@ -139,7 +139,11 @@ pub fn run(a: SnapshotArgs) -> anyhow::Result<ExitCode> {
             };
             if update {
                 let moved = bundle::update(&recipe()?, &root)?;
-                println!("{} snapshot(s) changed hash: {}", moved.len(), moved.join(" "));
+                println!(
+                    "{} snapshot(s) changed hash: {}",
+                    moved.len(),
+                    moved.join(" ")
+                );
             }
             println!("{}", root.display());
         }
@@ -180,7 +184,11 @@ fn recipe() -> anyhow::Result<PathBuf> {
     } else {
         PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots")).join(BUNDLE_NAME)
     };
-    anyhow::ensure!(p.is_file(), "no recipe of the bundled set at {}", p.display());
+    anyhow::ensure!(
+        p.is_file(),
+        "no recipe of the bundled set at {}",
+        p.display()
+    );
     Ok(p)
 }
 

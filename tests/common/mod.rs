@@ -16,7 +16,10 @@ pub fn succeeded(cmd: &mut Command, what: &str) -> Output {
 }
 
 /// A bundled snapshot, `Scenario-<N>`, materialized from snapshots/bundle.json on first use.
-#[allow(dead_code, reason = "not every test crate that includes this module opens one")]
+#[allow(
+    dead_code,
+    reason = "not every test crate that includes this module opens one"
+)]
 pub fn bundled(name: &str) -> std::path::PathBuf {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
     rcabox_runtime::snapshot::bundle::materialize(&root.join("bundle.json"), &root)

@@ -171,7 +171,10 @@ pub fn update(recipe: &Path, out: &Path) -> Result<Vec<String>, SnapshotError> {
         let dir = out.join(e.dir_name());
         if dir.exists() {
             if !dir.join("rcabox-provenance.json").is_file() {
-                return Err(malformed(&dir, "was not written by rcabox; move it away".into()));
+                return Err(malformed(
+                    &dir,
+                    "was not written by rcabox; move it away".into(),
+                ));
             }
             std::fs::remove_dir_all(&dir).map_err(|err| SnapshotError::io(&dir, err))?;
         }
@@ -209,9 +212,14 @@ mod tests {
     fn a_wrong_pin_is_refused_and_update_fixes_it() {
         let d = tempfile::tempdir().expect("tempdir");
         let p = recipe(d.path(), "0000");
-        let e = materialize(&p, d.path()).expect_err("pin mismatch").to_string();
+        let e = materialize(&p, d.path())
+            .expect_err("pin mismatch")
+            .to_string();
         assert!(e.contains("pins 0000") && e.contains("generate.sh"), "{e}");
-        assert!(!d.path().join("Scenario-2").exists(), "nothing half-written");
+        assert!(
+            !d.path().join("Scenario-2").exists(),
+            "nothing half-written"
+        );
         let moved = update(&p, d.path()).expect("update");
         assert_eq!(moved, ["Scenario-2"]);
         let dirs = materialize(&p, d.path()).expect("materialize");
@@ -225,7 +233,9 @@ mod tests {
         update(&p, &d.path().join("gen")).expect("update pins the hash");
         std::fs::create_dir(d.path().join("Scenario-2")).expect("mkdir");
         std::fs::write(d.path().join("Scenario-2/mine.txt"), "keep").expect("write");
-        let e = materialize(&p, d.path()).expect_err("in the way").to_string();
+        let e = materialize(&p, d.path())
+            .expect_err("in the way")
+            .to_string();
         assert!(e.contains("move it away"), "{e}");
         assert!(d.path().join("Scenario-2/mine.txt").is_file());
     }
