@@ -1,21 +1,21 @@
 //! `rcabox mcp`: one episode served over MCP on stdio, so any MCP client (an IDE agent, a
 //! framework's MCP adapter) drives the sandbox with the same `code_exec` and `finish` tools.
 //!
-//! The server never sees the model's messages, so here a turn is one tool call: the cap, the
-//! Stirrup warnings (sent as a second text block after the observation) and the trajectory
-//! count calls. The trajectory has the same records as `rcabox run` writes, so `rcabox
+//! The server never sees the model's messages, so here a turn is one tool call; the rules (cap,
+//! Stirrup's warnings, sent as a second text block after the observation, the trajectory) are
+//! the episode state machine's, the same as `rcabox run`'s. The trajectory has the same records as `rcabox run` writes, so `rcabox
 //! replay`, `rcabox export --atif` and `rcabox score` read it unchanged.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use anyhow::Context;
-use rcabox_runtime::answer::Answer;
-use rcabox_runtime::episode::{prompt, tools};
+use rcabox_runtime::episode::agent::{Reply, ToolCall};
+use rcabox_runtime::episode::machine::{Episode, SessionSource};
+use rcabox_runtime::episode::{Settings, tools};
 use rcabox_runtime::sandbox::Session;
 use rcabox_runtime::snapshot::manifest;
-use rcabox_runtime::trajectory::{Ending, Header, Record, Writer};
+use rcabox_runtime::trajectory::{Ending, EpisodeId, Header, Writer};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
@@ -59,8 +59,8 @@ enum LazySession {
     Failed(String),
 }
 
-impl LazySession {
-    fn get(&mut self) -> anyhow::Result<&mut Session> {
+impl SessionSource for LazySession {
+    fn session(&mut self) -> Result<&mut Session, String> {
         if matches!(self, LazySession::Opening(_)) {
             let opening = std::mem::replace(self, LazySession::Failed(String::new()));
             if let LazySession::Opening(h) = opening {
@@ -73,27 +73,20 @@ impl LazySession {
         }
         match self {
             LazySession::Open(s) => Ok(s),
-            LazySession::Failed(m) => Err(anyhow::anyhow!("the sandbox did not open: {m}")),
-            LazySession::Opening(_) => Err(anyhow::anyhow!("the sandbox is still opening")),
+            LazySession::Failed(m) => Err(m.clone()),
+            LazySession::Opening(_) => Err("the sandbox is still opening".into()),
         }
     }
 }
 
-/// Where the episode stands; one lock, since calls of one episode run in order.
-struct Episode {
-    session: LazySession,
-    traj: Option<Writer>,
+/// The episode and where its answer goes; one lock, since calls of one episode run in order.
+struct McpEpisode {
+    ep: Episode<LazySession, Writer>,
     answer_path: Option<PathBuf>,
-    max_turns: usize,
-    max_chars: usize,
-    turn: usize,
-    pending: Option<String>,
-    over: Option<Ending>,
-    started: Instant,
 }
 
 #[derive(Clone)]
-struct Server(Arc<Mutex<Episode>>);
+struct Server(Arc<Mutex<McpEpisode>>);
 
 /// Runs `rcabox mcp` until the client closes stdin.
 pub fn run(a: McpArgs) -> anyhow::Result<std::process::ExitCode> {
@@ -113,41 +106,39 @@ pub fn run(a: McpArgs) -> anyhow::Result<std::process::ExitCode> {
         rcabox_runtime::sandbox::Runtime::shared()?.prepare_python();
         Ok(session)
     }));
+    // The client sees INSTRUCTIONS, and the task is whatever its user asks.
+    let settings = Settings {
+        max_turns: a.max_turns,
+        system_prompt: INSTRUCTIONS.to_string(),
+        task: String::new(),
+        max_output_chars: a.max_output_chars,
+    };
     let traj = match &a.trajectory {
         Some(path) => {
-            let header = Header {
-                rcabox_version: env!("CARGO_PKG_VERSION").to_string(),
-                question: a
-                    .sandbox
-                    .snapshot
-                    .file_name()
-                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-                repeat: 1,
-                snapshot: a.sandbox.snapshot.display().to_string(),
-                snapshot_hash: manifest::hash(&a.sandbox.snapshot)?,
-                tools_hash: rcabox_runtime::TOOLS_SHA256.to_string(),
-                agent: "mcp".to_string(),
-                max_turns: a.max_turns,
-                seed: a.sandbox.seed,
-                max_output_chars: a.max_output_chars,
-                timeout_s: a.sandbox.timeout.ceil() as u64,
-                system_prompt: INSTRUCTIONS.to_string(),
-                task: String::new(),
-            };
+            let header = Header::new(
+                EpisodeId {
+                    question: a
+                        .sandbox
+                        .snapshot
+                        .file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                    repeat: 1,
+                    agent: "mcp".to_string(),
+                    seed: a.sandbox.seed,
+                },
+                &a.sandbox.snapshot,
+                manifest::hash(&a.sandbox.snapshot)?,
+                rcabox_runtime::TOOLS_SHA256.to_string(),
+                &settings,
+                a.sandbox.timeout.ceil() as u64,
+            );
             Some(Writer::create(path, header).context("creating --trajectory")?)
         }
         None => None,
     };
-    let server = Server(Arc::new(Mutex::new(Episode {
-        session,
-        traj,
+    let server = Server(Arc::new(Mutex::new(McpEpisode {
+        ep: Episode::new(&settings, session, traj),
         answer_path: a.answer.clone(),
-        max_turns: a.max_turns,
-        max_chars: a.max_output_chars,
-        turn: 0,
-        pending: None,
-        over: None,
-        started: Instant::now(),
     })));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -167,114 +158,62 @@ pub fn run(a: McpArgs) -> anyhow::Result<std::process::ExitCode> {
         .0
         .lock()
         .map_err(|_| anyhow::anyhow!("episode lock poisoned"))?;
-    if ep.over.is_none() {
-        ep.end(
-            Ending::Error,
-            None,
-            Some("the MCP client disconnected before finish".into()),
-        )?;
+    if ep.ep.over().is_none() {
+        ep.end(Some("the MCP client disconnected before finish".into()))?;
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-impl Episode {
-    /// Runs one call; the text blocks to return and whether it is an error.
+impl McpEpisode {
+    /// Runs one call, which is one turn here; the text blocks to return and whether it is an
+    /// error.
     fn call(&mut self, name: &str, args: Value) -> anyhow::Result<(Vec<String>, bool)> {
-        if let Some(ending) = self.over {
-            let why = match ending {
-                Ending::Finish => "the diagnosis was already submitted",
+        let Some(warning) = self.ep.begin_turn() else {
+            let why = match self.ep.over() {
+                Some(Ending::Finish) => "the diagnosis was already submitted",
                 _ => "the turn cap was reached",
             };
             return Ok((vec![format!("the episode is over: {why}")], true));
-        }
-        self.turn += 1;
-        let turn = self.turn;
-        let left = self.max_turns - turn;
-        // What a harness would add before the next call goes out with this call's result.
-        let warning = self.pending.take();
-        self.pending = match left {
-            1 => Some(prompt::LAST_TURN.to_string()),
-            2..=20 => Some(prompt::turns_left_warning(left)),
-            _ => None,
         };
-        let id = format!("mcp-{turn}");
-        if let Some(t) = &mut self.traj {
-            t.push(&Record::Turn {
-                turn,
-                warning: warning.clone(),
-                messages: 0,
-                content: String::new(),
-                tool_calls: vec![rcabox_runtime::episode::agent::ToolCall {
-                    id: id.clone(),
-                    name: name.to_string(),
-                    arguments: args.clone(),
-                }],
-                usage: Default::default(),
-                cost_usd: 0.0,
-                latency_ms: 0.0,
-            })?;
+        // The warning went out with the previous call's result; the first call had none.
+        let delivered = if self.ep.turn() == 1 { None } else { warning };
+        let call = ToolCall {
+            id: format!("mcp-{}", self.ep.turn()),
+            name: name.to_string(),
+            arguments: args,
+        };
+        let reply = Reply {
+            content: String::new(),
+            tool_calls: vec![call.clone()],
+            usage: Default::default(),
+            cost_usd: 0.0,
+        };
+        self.ep.record_reply(delivered, 0, &reply, 0.0)?;
+        let done = self.ep.call(&call, None)?;
+        self.ep.end_turn()?;
+        let over = self.ep.over();
+        if over.is_some() {
+            self.end(None)?;
         }
-        let t0 = Instant::now();
-        let tools::Called {
-            observation,
-            cmd,
-            exit_code,
-            error_kind,
-            answer,
-            is_error,
-        } = tools::call(self.session.get()?, name, &args, self.max_chars);
-        if let Some(t) = &mut self.traj {
-            t.push(&Record::Tool {
-                turn,
-                id,
-                name: name.to_string(),
-                cmd,
-                observation: observation.clone(),
-                exit_code,
-                error_kind,
-                duration_ms: t0.elapsed().as_secs_f64() * 1000.0,
-            })?;
-            t.flush()?;
+        let mut blocks = vec![done.observation];
+        match over {
+            None => blocks.extend(self.ep.next_warning()),
+            Some(Ending::TurnCap) => {
+                blocks.push("The turn cap is reached; the episode ended with no diagnosis.".into())
+            }
+            Some(_) => {}
         }
-        if let Some(a) = answer {
-            self.end(Ending::Finish, Some(a), None)?;
-        } else if left == 0 {
-            self.end(Ending::TurnCap, None, None)?;
-        }
-        let mut blocks = vec![observation];
-        if self.over.is_none() {
-            blocks.extend(self.pending.clone());
-        } else if self.over == Some(Ending::TurnCap) {
-            blocks.push("The turn cap is reached; the episode ended with no diagnosis.".into());
-        }
-        Ok((blocks, is_error))
+        Ok((blocks, done.is_error))
     }
 
     /// Ends the episode: the answer file first, then the trajectory's end record.
-    fn end(
-        &mut self,
-        ending: Ending,
-        answer: Option<Answer>,
-        error: Option<String>,
-    ) -> anyhow::Result<()> {
-        self.over = Some(ending);
-        if let (Some(a), Some(path)) = (&answer, &self.answer_path) {
+    fn end(&mut self, error: Option<String>) -> anyhow::Result<()> {
+        if let (Some(a), Some(path)) = (self.ep.answer(), &self.answer_path) {
             let text = serde_json::to_string_pretty(a)?;
             rcabox_runtime::run::write_atomic(path, format!("{text}\n").as_bytes())
                 .context("writing --answer")?;
         }
-        if let Some(t) = &mut self.traj {
-            t.push(&Record::End {
-                ending,
-                turns: self.turn,
-                answer,
-                error,
-                tokens: 0,
-                cost_usd: 0.0,
-                wall_ms: self.started.elapsed().as_millis() as u64,
-            })?;
-            t.flush()?;
-        }
+        self.ep.end(error)?;
         Ok(())
     }
 }

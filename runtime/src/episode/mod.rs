@@ -1,12 +1,12 @@
 //! One episode: one agent against one snapshot, turn by turn, until `finish` or the cap.
 //!
-//! A turn is one model call ([`agent::Agent::next`]), whatever number of tool calls its reply
-//! carries. The calls run in order with `finish` last; a reply with two `finish` calls gets an
-//! error for each and the episode goes on, as in Stirrup. From 20 turns left Stirrup's warning
-//! is added before each call, and its last-turn text before the last; at the cap the episode
-//! ends with no answer. Everything is written to the trajectory as it happens.
+//! [`machine::Episode`] holds Stirrup's rules (turn count, warnings, `finish` last, the cap, the
+//! trajectory); [`run`] drives it with a model ([`agent::Agent::next`], one turn a call) and
+//! `rcabox mcp` drives it with an MCP client (one turn a tool call). [`tools`] runs `code_exec`
+//! and `finish`, [`prompt`] holds Stirrup's texts.
 
 pub mod agent;
+pub mod machine;
 pub mod prompt;
 pub mod tools;
 
@@ -14,8 +14,9 @@ use std::time::Instant;
 
 use crate::answer::Answer;
 use crate::sandbox::Session;
-use crate::trajectory::{Ending, Record, TrajectoryError, Writer};
+use crate::trajectory::{Ending, TrajectoryError, Writer};
 use agent::{Agent, Message, Role};
+use machine::Episode;
 
 /// Settings of an episode.
 #[derive(Debug, Clone)]
@@ -60,14 +61,14 @@ pub struct Outcome {
     pub error: Option<String>,
 }
 
-/// Runs one episode, writing every turn to `traj`.
+/// Runs one episode of the model loop, writing every turn to `traj`: a turn is one model call,
+/// whatever number of tool calls its reply carries; the rules are [`machine::Episode`]'s.
 pub fn run(
     agent: &mut dyn Agent,
     session: &mut Session,
     settings: &Settings,
     traj: &mut Writer,
 ) -> Result<Outcome, TrajectoryError> {
-    let started = Instant::now();
     let schemas = tools::schemas();
     let mut messages = vec![
         Message::text(
@@ -76,127 +77,46 @@ pub fn run(
         ),
         Message::text(Role::User, settings.task.clone()),
     ];
-    let (mut tokens, mut cost) = (0u64, 0f64);
-    let mut answer = None;
-    let mut error = None;
-    let mut turn = 0;
-    while turn < settings.max_turns && answer.is_none() {
-        turn += 1;
-        let left = settings.max_turns - turn + 1;
-        let warning = match left {
-            1 => Some(prompt::LAST_TURN.to_string()),
-            2..=20 => Some(prompt::turns_left_warning(left)),
-            _ => None,
-        };
+    let mut ep = Episode::new(settings, session, Some(traj));
+    while let Some(warning) = ep.begin_turn() {
         if let Some(w) = &warning {
             messages.push(Message::text(Role::User, w.clone()));
         }
         let t0 = Instant::now();
         let reply = match agent.next(&messages, &schemas) {
             Ok(r) => r,
-            Err(e) => {
-                error = Some(e.0);
-                break;
-            }
+            Err(e) => return ep.end(Some(e.0)),
         };
-        tokens += reply.usage.input_tokens + reply.usage.output_tokens;
-        cost += reply.cost_usd;
-        traj.push(&Record::Turn {
-            turn,
+        ep.record_reply(
             warning,
-            messages: messages.len(),
-            content: reply.content.clone(),
-            tool_calls: reply.tool_calls.clone(),
-            usage: reply.usage,
-            cost_usd: reply.cost_usd,
-            latency_ms: t0.elapsed().as_secs_f64() * 1000.0,
-        })?;
+            messages.len(),
+            &reply,
+            t0.elapsed().as_secs_f64() * 1000.0,
+        )?;
         messages.push(Message {
             role: Role::Assistant,
             content: reply.content.clone(),
             tool_calls: reply.tool_calls.clone(),
             tool_call_id: None,
         });
-        let finishes = reply
-            .tool_calls
-            .iter()
-            .filter(|c| c.name == "finish")
-            .count();
-        // Calls run in order, `finish` after the rest whatever its position.
-        let mut calls = reply.tool_calls.clone();
-        calls.sort_by_key(|c| c.name == "finish");
-        for call in calls {
-            let t0 = Instant::now();
-            let done = if call.name == "finish" && finishes > 1 {
-                tools::Called::refused("finish: called more than once in one turn; call finish once, alone, with the whole diagnosis".to_string())
-            } else {
-                tools::call(
-                    session,
-                    &call.name,
-                    &call.arguments,
-                    settings.max_output_chars,
-                )
-            };
-            if done.answer.is_some() {
-                answer = done.answer;
-            }
-            let tools::Called {
-                observation,
-                cmd,
-                exit_code,
-                error_kind,
-                ..
-            } = done;
-            traj.push(&Record::Tool {
-                turn,
-                id: call.id.clone(),
-                name: call.name.clone(),
-                cmd,
-                observation: observation.clone(),
-                exit_code,
-                error_kind,
-                duration_ms: t0.elapsed().as_secs_f64() * 1000.0,
-            })?;
+        for (call, done) in ep.call_all(&reply.tool_calls)? {
             messages.push(Message {
                 role: Role::Tool,
-                content: observation,
+                content: done.observation,
                 tool_calls: Vec::new(),
                 tool_call_id: Some(call.id),
             });
         }
         // Stirrup's rule for a reply without tool calls (prose, or nothing): ask the model to go
         // on, unless the next turn's warning will say so anyway. The turn counts either way.
-        let next_left = settings.max_turns - turn;
-        if reply.tool_calls.is_empty() && !(1..=20).contains(&next_left) {
+        if reply.tool_calls.is_empty()
+            && machine::warning_for(settings.max_turns - ep.turn()).is_none()
+        {
             messages.push(Message::text(Role::User, prompt::CONTINUE));
         }
-        traj.flush()?;
+        ep.end_turn()?;
     }
-    let ending = match (&answer, &error) {
-        (Some(_), _) => Ending::Finish,
-        (None, Some(_)) => Ending::Error,
-        (None, None) => Ending::TurnCap,
-    };
-    let wall_ms = started.elapsed().as_millis() as u64;
-    traj.push(&Record::End {
-        ending,
-        turns: turn,
-        answer: answer.clone(),
-        error: error.clone(),
-        tokens,
-        cost_usd: cost,
-        wall_ms,
-    })?;
-    traj.flush()?;
-    Ok(Outcome {
-        ending,
-        answer,
-        turns: turn,
-        tokens,
-        cost_usd: cost,
-        wall_ms,
-        error,
-    })
+    ep.end(None)
 }
 
 /// The text of the last tool observations in `messages`, newest last (agents that read their

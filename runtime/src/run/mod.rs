@@ -26,7 +26,7 @@ use crate::episode::{self, Settings};
 use crate::sandbox::{Runtime, Session, SessionConfig};
 use crate::snapshot::manifest;
 use crate::snapshot::questions::Question;
-use crate::trajectory::{Ending, Header, Writer};
+use crate::trajectory::{Ending, EpisodeId, Header, Writer};
 
 /// A run could not proceed.
 #[derive(Debug, thiserror::Error)]
@@ -345,24 +345,19 @@ fn one(
     cfg.limits.timeout = std::time::Duration::from_secs(plan.timeout_s);
     let mut session = Session::new(runtime.clone(), cfg)
         .map_err(|e| RunError::Invalid(format!("{}: {e}", q.snapshot.display())))?;
-    let header = Header {
-        rcabox_version: env!("CARGO_PKG_VERSION").to_string(),
-        question: q.id.clone(),
-        repeat,
-        snapshot: q.snapshot.display().to_string(),
-        snapshot_hash: q.snapshot_hash.clone(),
-        tools_hash: tools_hash.to_string(),
-        agent: plan.info.agent.clone(),
-        max_turns: plan.settings.max_turns,
-        seed,
-        max_output_chars: plan.settings.max_output_chars,
-        timeout_s: plan.timeout_s,
-        system_prompt: crate::episode::prompt::system_prompt(
-            &plan.settings.system_prompt,
-            plan.settings.max_turns,
-        ),
-        task: plan.settings.task.clone(),
-    };
+    let header = Header::new(
+        EpisodeId {
+            question: q.id.clone(),
+            repeat,
+            agent: plan.info.agent.clone(),
+            seed,
+        },
+        &q.snapshot,
+        q.snapshot_hash.clone(),
+        tools_hash.to_string(),
+        &plan.settings,
+        plan.timeout_s,
+    );
     let traj_path = dir.join("trajectory.jsonl");
     let mut traj =
         Writer::create(&traj_path, header).map_err(|e| RunError::Invalid(e.to_string()))?;

@@ -47,6 +47,52 @@ pub struct Header {
     pub task: String,
 }
 
+/// Who runs an episode and with which sandbox seed: the part of a [`Header`] that is neither
+/// the snapshot nor the settings.
+#[derive(Debug, Clone)]
+pub struct EpisodeId {
+    /// Question id.
+    pub question: String,
+    /// Repeat number.
+    pub repeat: usize,
+    /// Agent id.
+    pub agent: String,
+    /// Sandbox seed.
+    pub seed: u64,
+}
+
+impl Header {
+    /// The header of an episode `id` over `snapshot` (content hash `snapshot_hash`) with the
+    /// tool module `tools_hash`, run with `settings` and a command timeout of `timeout_s`.
+    pub fn new(
+        id: EpisodeId,
+        snapshot: &Path,
+        snapshot_hash: String,
+        tools_hash: String,
+        settings: &crate::episode::Settings,
+        timeout_s: u64,
+    ) -> Header {
+        Header {
+            rcabox_version: env!("CARGO_PKG_VERSION").to_string(),
+            question: id.question,
+            repeat: id.repeat,
+            snapshot: snapshot.display().to_string(),
+            snapshot_hash,
+            tools_hash,
+            agent: id.agent,
+            max_turns: settings.max_turns,
+            seed: id.seed,
+            max_output_chars: settings.max_output_chars,
+            timeout_s,
+            system_prompt: crate::episode::prompt::system_prompt(
+                &settings.system_prompt,
+                settings.max_turns,
+            ),
+            task: settings.task.clone(),
+        }
+    }
+}
+
 /// How an episode ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
