@@ -9,8 +9,10 @@ use std::process::Command;
 use std::time::Instant;
 
 /// Runs one `rcabox exec`; returns (seconds, peak RSS in MB).
-// The child is reaped by `wait4`, which std's `Child::wait` cannot do (it drops the rusage).
-#[allow(clippy::zombie_processes)]
+#[allow(
+    clippy::zombie_processes,
+    reason = "the child is reaped by `wait4`, which std's `Child::wait` cannot do (it drops the rusage)"
+)]
 fn exec(cache: &Path, built_in: bool, cmd: &str, snapshot: &Path) -> (f64, f64) {
     let t = Instant::now();
     let mut c = Command::new(env!("CARGO_BIN_EXE_rcabox"));

@@ -39,6 +39,9 @@ impl SmallCache {
     }
 }
 
+// SAFETY: blocks come from talc with at least the layout's size and alignment (a size class
+// rounds up to 8-byte multiples and serves alignments up to 8 only), and a freed small block is
+// kept for its own class; the sandbox's guests are single-threaded, so the bins need no lock.
 unsafe impl std::alloc::GlobalAlloc for SmallCache {
     unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
         let Some(c) = Self::class(l) else {
@@ -102,6 +105,7 @@ unsafe impl std::alloc::GlobalAlloc for SmallCache {
 pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
     // SAFETY: the caller's contract; `first_difference` reads only below `n`.
     match unsafe { first_difference(a, b, n) } {
+        // SAFETY: `i < n`, inside both buffers.
         Some(i) => unsafe { i32::from(*a.add(i)) - i32::from(*b.add(i)) },
         None => 0,
     }
@@ -126,24 +130,27 @@ pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
 #[cfg(target_arch = "wasm32")]
 #[inline(always)]
 unsafe fn first_difference(a: *const u8, b: *const u8, n: usize) -> Option<usize> {
-    // SAFETY (every call below): the load covers bytes at..at+16 or at..at+8 with end <= n.
     if n >= 16 {
         let mut i = 0;
         while i + 16 <= n {
+            // SAFETY: `i + 16 <= n`.
             if let Some(d) = unsafe { differ16(a, b, i) } {
                 return Some(d);
             }
             i += 16;
         }
         return if i < n {
+            // SAFETY: `n >= 16`, so `n - 16..n` is inside both buffers.
             unsafe { differ16(a, b, n - 16) }
         } else {
             None
         };
     }
     if n >= 8 {
+        // SAFETY: `8 <= n`: `0..8` and `n - 8..n` are inside both buffers.
         return unsafe { differ8(a, b, 0).or_else(|| differ8(a, b, n - 8)) };
     }
+    // SAFETY: `i < n`.
     (0..n).find(|&i| unsafe { *a.add(i) != *b.add(i) })
 }
 

@@ -5,10 +5,29 @@
 //! byte string (counts and lengths as `u32`) so that neither side needs a serialisation crate and
 //! the host can reject a malformed request with a precise error instead of trusting guest memory.
 //!
-//! The same crate names the import module and its functions, so host and guest cannot drift.
+//! The same crate names the import module and its functions. The guest's `#[link_name]`s must be
+//! literals, so they cannot use these constants; the runtime's test
+//! `the_tool_module_imports_exactly_the_host_functions` reads the built tool module's imports and
+//! holds them to [`imports::ALL`], which the host's linker also defines from.
 
 /// The wasm import module the host provides to guests.
 pub const IMPORT_MODULE: &str = "rcabox";
+
+/// The functions of [`IMPORT_MODULE`].
+pub mod imports {
+    /// Start a program: `(request, request_len, out_pid) -> errno`.
+    pub const SPAWN: &str = "spawn";
+    /// Wait for a child: `(pid, out_status) -> errno`.
+    pub const WAIT: &str = "wait";
+    /// A pipe: `(out_fds) -> errno`, read end then write end.
+    pub const PIPE: &str = "pipe";
+    /// A read-only descriptor over bytes (a heredoc): `(data, len, out_fd) -> errno`.
+    pub const MEMFD: &str = "memfd";
+    /// The start state the parent passed: `(buf, len) -> full length or -1`.
+    pub const STATE: &str = "state";
+    /// Every function, in the host linker's order.
+    pub const ALL: &[&str] = &[SPAWN, WAIT, PIPE, MEMFD, STATE];
+}
 
 /// Exit status a process gets when it writes to a pipe nobody reads (128 + SIGPIPE), as bash shows.
 pub const STATUS_SIGPIPE: i32 = 141;

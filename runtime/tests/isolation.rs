@@ -148,3 +148,28 @@ fn workspace_directory_round_trips() {
     );
     assert!(!ws.path().join("gone.txt").exists());
 }
+
+/// Every program proto's `TOOLS` names is one the guest's dispatch knows: the shell finds it by
+/// that list, so a name missing from main.rs would be found and then fail as an unknown tool.
+#[test]
+fn every_listed_tool_is_dispatched_by_the_guest() {
+    let snap = snapshot();
+    let mut s = session(snap.path());
+    let names: Vec<&str> = rcabox_proto::TOOLS
+        .iter()
+        .copied()
+        .filter(|t| !t.starts_with("python"))
+        .collect();
+    // No arguments and empty input: each tool prints usage, an error or a little output;
+    // `head` stops the ones that never end (`yes`).
+    let cmd = format!(
+        "for t in {}; do \"$t\" </dev/null 2>&1 | head -c 300 | grep -q 'unknown tool' && echo \"$t\"; done; echo done",
+        names
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let r = s.run(&cmd);
+    assert_eq!(String::from_utf8_lossy(&r.stdout), "done\n", "{r:?}");
+}

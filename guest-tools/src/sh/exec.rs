@@ -258,21 +258,32 @@ impl Shell {
         }
     }
 
+    /// `io` with a compound command's redirections applied; the files they open live as long
+    /// as `opened`.
+    fn compound_io(
+        &mut self,
+        redirs: Option<&ast::RedirectList>,
+        io: &Io,
+        opened: &mut Opened,
+    ) -> Result<Io, String> {
+        match redirs {
+            Some(r) => self.redirect(&r.0, io, opened),
+            None => Ok(io.clone()),
+        }
+    }
+
     /// Runs one command in this shell.
     pub fn run_command(&mut self, cmd: &Command, io: &Io) -> Res {
         match cmd {
             Command::Simple(sc) => self.run_simple(sc, io),
             Command::Compound(cc, redirs) => {
                 let mut opened = Opened::default();
-                let io2 = match redirs {
-                    Some(r) => match self.redirect(&r.0, io, &mut opened) {
-                        Ok(i) => i,
-                        Err(msg) => {
-                            io.err(&msg);
-                            return Ok(1);
-                        }
-                    },
-                    None => io.clone(),
+                let io2 = match self.compound_io(redirs.as_ref(), io, &mut opened) {
+                    Ok(i) => i,
+                    Err(msg) => {
+                        io.err(&msg);
+                        return Ok(1);
+                    }
                 };
                 self.run_compound(cc, &io2)
             }
@@ -282,12 +293,21 @@ impl Shell {
                 Ok(0)
             }
             Command::ExtendedTest(t, redirs) => {
-                let _ = redirs;
-                match self.ext_test(&t.expr, io) {
-                    Ok(b) => Ok(i32::from(!b)),
+                // `[[ -f x ]] 2>/dev/null` and `[[ ... ]] > out`: the redirections apply as
+                // to any compound command (they were dropped once).
+                let mut opened = Opened::default();
+                let io2 = match self.compound_io(redirs.as_ref(), io, &mut opened) {
+                    Ok(i) => i,
                     Err(msg) => {
-                        io.err(&format!("bash: {msg}\n"));
-                        Ok(2)
+                        io.err(&msg);
+                        return Ok(1);
+                    }
+                };
+                match self.ext_test(&t.expr, &io2) {
+                    Ok(b) => Ok(i32::from(!b)),
+                    Err(e) => {
+                        io2.err(&format!("bash: {}\n", e.message));
+                        Ok(e.status)
                     }
                 }
             }
@@ -424,7 +444,7 @@ impl Shell {
                                 Ok(p) => p,
                                 Err(m) => return self.expansion_failed(&m, io),
                             };
-                            if super::expand::pattern_match(&pat, &value, false) {
+                            if super::expand::pattern_match(&pat, &value) {
                                 hit = true;
                                 break;
                             }
@@ -480,7 +500,10 @@ impl Shell {
     }
 
     /// Expands a simple command's words, assignments and redirections.
-    #[allow(clippy::type_complexity)]
+    #[allow(
+        clippy::type_complexity,
+        reason = "one tuple of what a simple command needs; a struct would be used once"
+    )]
     fn prepare_simple(
         &mut self,
         sc: &ast::SimpleCommand,
@@ -580,7 +603,6 @@ impl Shell {
     }
 
     fn run_simple(&mut self, sc: &ast::SimpleCommand, io: &Io) -> Res {
-        let before = self.status;
         let mut status = 0;
         self.cmd_subst_status = None;
         let Some((argv, io2, _opened, env)) = self.prepare_simple(sc, io, &mut status)? else {
@@ -588,7 +610,6 @@ impl Shell {
         };
         if argv.is_empty() {
             let st = self.cmd_subst_status.take().unwrap_or(0);
-            let _ = before;
             return self.finish(st);
         }
         if self.opts.xtrace {

@@ -860,7 +860,7 @@ pub fn pattern_regex(pat: &str) -> Option<regex::Regex> {
 }
 
 /// Whether `s` matches shell pattern `pat` (whole string).
-pub fn pattern_match(pat: &str, s: &str, _nocase: bool) -> bool {
+pub fn pattern_match(pat: &str, s: &str) -> bool {
     pattern_regex(pat).is_some_and(|r| r.is_match(s))
 }
 

@@ -140,7 +140,7 @@ impl Shell {
     }
 
     /// Evaluates `[[ ... ]]`.
-    pub fn ext_test(&mut self, e: &X, io: &Io) -> Result<bool, String> {
+    pub fn ext_test(&mut self, e: &X, io: &Io) -> Result<bool, CondError> {
         Ok(match e {
             X::And(a, b) => self.ext_test(a, io)? && self.ext_test(b, io)?,
             X::Or(a, b) => self.ext_test(a, io)? || self.ext_test(b, io)?,
@@ -173,7 +173,7 @@ impl Shell {
                     | BP::StringExactlyMatchesString
                     | BP::StringDoesNotExactlyMatchString => {
                         let pat = self.expand_pattern(&b.value, io)?;
-                        let m = super::expand::pattern_match(&pat, &l, false);
+                        let m = super::expand::pattern_match(&pat, &l);
                         if matches!(
                             p,
                             BP::StringExactlyMatchesPattern | BP::StringExactlyMatchesString
@@ -216,8 +216,14 @@ impl Shell {
                             BP::LeftFileIsNewerOrExistsWhenRightDoesNot => newer(&l, &r),
                             BP::LeftFileIsOlderOrDoesNotExistWhenRightDoes => newer(&r, &l),
                             _ => {
-                                let x = self.arith_str(&l)?;
-                                let y = self.arith_str(&r)?;
+                                // bash ends `[[` with status 1 on a bad number, 2 on
+                                // anything else it cannot evaluate.
+                                let num = |e: String| CondError {
+                                    status: 1,
+                                    message: e,
+                                };
+                                let x = self.arith_str(&l).map_err(num)?;
+                                let y = self.arith_str(&r).map_err(num)?;
                                 arith_cmp(p, x, y)
                             }
                         }
@@ -247,5 +253,20 @@ impl Shell {
             }
         }
         Ok(out)
+    }
+}
+
+/// Why `[[ ... ]]` could not be evaluated, and the status it then ends with.
+#[derive(Debug)]
+pub struct CondError {
+    /// 1 for a bad number in an arithmetic comparison, 2 otherwise, as bash.
+    pub status: i32,
+    /// The message, without the `bash: ` prefix.
+    pub message: String,
+}
+
+impl From<String> for CondError {
+    fn from(message: String) -> Self {
+        CondError { status: 2, message }
     }
 }

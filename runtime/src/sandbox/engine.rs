@@ -179,6 +179,24 @@ mod tests {
     }
 
     #[test]
+    fn the_tool_module_imports_exactly_the_host_functions() {
+        // The guest's `#[link_name]`s are literals; this holds them to proto's list, which the
+        // host's linker defines from, so neither side can add, rename or keep a dead import.
+        let rt = Runtime::shared().expect("runtime");
+        let mut names: Vec<&str> = rt
+            .instance_pre()
+            .module()
+            .imports()
+            .filter(|i| i.module() == rcabox_proto::IMPORT_MODULE)
+            .map(|i| i.name())
+            .collect();
+        names.sort_unstable();
+        let mut all = rcabox_proto::imports::ALL.to_vec();
+        all.sort_unstable();
+        assert_eq!(names, all);
+    }
+
+    #[test]
     fn a_dropped_runtime_frees_its_engine() {
         // (module (memory (export "memory") 1) (func (export "_start")))
         let wasm = [

@@ -1,6 +1,9 @@
 //! Fixtures shared by the sandbox tests: small snapshots written into temporary directories.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test crate that includes this module uses a part of it"
+)]
 
 use std::path::{Path, PathBuf};
 

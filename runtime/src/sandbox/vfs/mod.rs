@@ -26,7 +26,7 @@ use super::SandboxError;
 /// WASI p1 error numbers used by the host (values from `wasi_snapshot_preview1.witx`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u16)]
-#[allow(missing_docs)]
+#[allow(missing_docs, reason = "the WASI preview 1 errno names say it all")]
 pub enum Errno {
     Acces = 2,
     Again = 6,

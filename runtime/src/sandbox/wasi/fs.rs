@@ -238,7 +238,10 @@ fn fd_write(
     write_u32(mem, nwritten, total as u32)
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the arguments of WASI's path_open, as the guest passes them"
+)]
 fn path_open(
     c: &mut Caller<'_, ProcState>,
     fd: i32,

@@ -13,7 +13,7 @@
 //! | `memfd` | `(data, len, fd_out) -> errno` | a readable descriptor over bytes (heredocs) |
 //! | `state` | `(buf, len) -> size` | copy this process's start state; returns its full size |
 
-use rcabox_proto::{IMPORT_MODULE, SpawnRequest};
+use rcabox_proto::{IMPORT_MODULE, SpawnRequest, imports};
 use wasmtime::Result;
 use wasmtime::{Caller, Linker};
 
@@ -115,51 +115,43 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
     let m = IMPORT_MODULE;
     l.func_wrap(
         m,
-        "spawn",
+        imports::SPAWN,
         |mut c: Caller<'_, ProcState>, req: i32, len: i32, out: i32| {
             ret(|| spawn(&mut c, req, len, out))
         },
     )?;
     l.func_wrap(
         m,
-        "wait",
+        imports::WAIT,
         |mut c: Caller<'_, ProcState>, pid: i32, out: i32| ret(|| wait(&mut c, pid, out)),
     )?;
-    l.func_wrap(m, "pipe", |mut c: Caller<'_, ProcState>, out: i32| {
-        ret(|| {
-            let (mem, st) = split(&mut c)?;
-            let charge = st
-                .ctx
-                .charge_memory(crate::sandbox::pipe::PIPE_CAPACITY as u64)?;
-            let (r, w) = pipe();
-            r.hold(charge);
-            let rfd = st
-                .spec
-                .fds
-                .insert(OpenFile::new(Backing::PipeRead(r), true, false))?;
-            let wfd = st
-                .spec
-                .fds
-                .insert(OpenFile::new(Backing::PipeWrite(w), false, true))?;
-            write_u32(mem, out, rfd)?;
-            write_u32(mem, out + 4, wfd)
-        })
-    })?;
     l.func_wrap(
         m,
-        "dup",
-        |mut c: Caller<'_, ProcState>, fd: i32, out: i32| {
+        imports::PIPE,
+        |mut c: Caller<'_, ProcState>, out: i32| {
             ret(|| {
                 let (mem, st) = split(&mut c)?;
-                let f = st.spec.fds.get(fd as u32)?.clone();
-                let new = st.spec.fds.insert(f)?;
-                write_u32(mem, out, new)
+                let charge = st
+                    .ctx
+                    .charge_memory(crate::sandbox::pipe::PIPE_CAPACITY as u64)?;
+                let (r, w) = pipe();
+                r.hold(charge);
+                let rfd = st
+                    .spec
+                    .fds
+                    .insert(OpenFile::new(Backing::PipeRead(r), true, false))?;
+                let wfd = st
+                    .spec
+                    .fds
+                    .insert(OpenFile::new(Backing::PipeWrite(w), false, true))?;
+                write_u32(mem, out, rfd)?;
+                write_u32(mem, out + 4, wfd)
             })
         },
     )?;
     l.func_wrap(
         m,
-        "memfd",
+        imports::MEMFD,
         |mut c: Caller<'_, ProcState>, data: i32, len: i32, out: i32| {
             ret(|| {
                 let (mem, st) = split(&mut c)?;
@@ -176,7 +168,7 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
     )?;
     l.func_wrap(
         m,
-        "state",
+        imports::STATE,
         |mut c: Caller<'_, ProcState>, buf: i32, len: i32| -> Result<i32> {
             let r = (|| -> R<i32> {
                 let (mem, st) = split(&mut c)?;

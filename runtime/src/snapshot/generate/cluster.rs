@@ -449,7 +449,7 @@ impl Cluster {
             let at = INFRA_AT + 20 * i as i64;
             c.workload(w, ns, name, *shape, image, *port, extra, at);
         }
-        c.infra_config(w, window_secs);
+        c.infra_config(w);
         for (plural, body) in app {
             c.entities.push(Entity::new(plural, APP_AT, body));
         }
@@ -534,7 +534,10 @@ impl Cluster {
     }
 
     /// A workload with its controller, ReplicaSet, pods, Service, Endpoints and ServiceAccount.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "each is one field of the workload's manifests; call sites read as a table"
+    )]
     fn workload(
         &mut self,
         w: &mut World,
@@ -666,7 +669,7 @@ impl Cluster {
     }
 
     /// ConfigMaps, roles, quotas, the ingress and leader elections of the infrastructure.
-    fn infra_config(&mut self, w: &mut World, window: i64) {
+    fn infra_config(&mut self, w: &mut World) {
         let at = INFRA_AT;
         for (ns, name) in [
             ("kube-system", "coredns"),
@@ -761,11 +764,13 @@ impl Cluster {
             self.leaders
                 .push((ns.into(), lease.into(), holder.into(), at + 90));
         }
-        let _ = window;
     }
 
     /// A Job, its pod and (optionally) its claim; the Job is deleted at `gone`.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "each is one field of the Job's manifests; call sites read as a table"
+    )]
     fn job(
         &mut self,
         w: &mut World,
