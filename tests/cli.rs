@@ -220,6 +220,8 @@ fn bench_runs_the_standard_mix_against_bash() {
             "--json",
             "--concurrency",
             "1,3",
+            "--against",
+            "native,bashkit",
         ])
         .output()
         .expect("rcabox bench");
@@ -238,6 +240,13 @@ fn bench_runs_the_standard_mix_against_bash() {
         assert!(c["speedup_vs_native"].as_f64().is_some_and(|s| s > 0.0));
     }
     assert!(v["geomean_speedup_vs_native"].as_f64().is_some());
+    // A peer without an adapter here is named, with the reason, not silently dropped.
+    assert_eq!(v["peers"][0]["name"], "native");
+    assert!(
+        v["skipped"][0]
+            .as_str()
+            .is_some_and(|s| s.starts_with("bashkit: skipped"))
+    );
     assert!(v["mcp_geomean_speedup_vs_native"].as_f64().is_some());
     assert!(v["mcp_overhead_ms_p50"].as_f64().is_some());
     assert!(cmds.iter().all(|c| c["mcp_ms"]["p50"].as_f64().is_some()));

@@ -12,7 +12,7 @@ tag=rcabox:e2e
 work=$(mktemp -d /tmp/rcabox-container.XXXXXX)
 dockerd_pid=
 cleanup() {
-  docker image rm -f "$tag" >/dev/null 2>&1 || true
+  docker image rm -f "$tag" rcabox-bench-peer >/dev/null 2>&1 || true
   if [ -n "$dockerd_pid" ]; then
     kill "$dockerd_pid" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$dockerd_pid" 2>/dev/null || break; sleep 0.1; done
@@ -66,6 +66,14 @@ ls -l --time-style=+%s.%N "$runs/.cache"/*.cwasm > "$work/cache1"
 ls -l --time-style=+%s.%N "$runs/.cache"/*.cwasm > "$work/cache2"
 grep -q python "$work/cache1" || fail "CPython was not cached on the volume"
 diff "$work/cache1" "$work/cache2" >/dev/null || fail "the second container recompiled"
+# rcabox bench's docker peer: the mix by `docker exec` into an image of this machine's tools.
+deploy/container/peer-image.sh rcabox-bench-peer >/dev/null || fail "building the bench's peer image"
+"$bin" bench --against docker --repeat 1 --no-cold --no-mcp --json >"$work/bench.json" \
+  || fail "rcabox bench --against docker"
+jq -e '.peers[0].name == "docker" and .geomean_speedup_vs_docker > 0
+  and ([.commands[] | select(.exit != .docker_exit)] | length == 0)' "$work/bench.json" >/dev/null \
+  || fail "rcabox bench --against docker: $(jq -c '.skipped, [.commands[] | {command, exit, docker_exit}]' "$work/bench.json")"
 t1=$(date +%s.%N)
-printf 'container e2e: ok in %.1f s: image %s MB FROM scratch, shard 1/2 read-only, non-root, no network, equal to the host run; second container reused the module cache\n' \
-  "$(echo "$t1 - $t0" | bc)" "$(echo "scale=1; $size / 1000000" | bc)"
+printf 'container e2e: ok in %.1f s: image %s MB FROM scratch, shard 1/2 read-only, non-root, no network, equal to the host run; second container reused the module cache; bench over docker exec %sx slower\n' \
+  "$(echo "$t1 - $t0" | bc)" "$(echo "scale=1; $size / 1000000" | bc)" \
+  "$(jq -r '.geomean_speedup_vs_docker * 10 | floor / 10' "$work/bench.json")"
