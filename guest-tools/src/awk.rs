@@ -177,7 +177,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
                 Some(Err((f, e))) => {
                     eprintln!(
                         "awk: fatal: can't open source file `{f}' for reading: {}",
-                        crate::grep::io_message(&e)
+                        crate::io_message::io_message(&e)
                     );
                     return 2;
                 }
@@ -278,7 +278,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
                 Err(e) => {
                     eprintln!(
                         "awk: fatal: cannot open file `{f}' for reading: {}",
-                        crate::grep::io_message(&e)
+                        crate::io_message::io_message(&e)
                     );
                     return 2;
                 }

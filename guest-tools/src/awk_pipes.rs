@@ -61,14 +61,17 @@ fn start_piped(cmd: &str, child_reads: bool) -> std::io::Result<ChildEnd> {
     let started = start_sh(cmd, fds);
     // The child has its own copy of its end. With ours open, our reader would never see end of
     // file, and our writes after the child has gone would fill the pipe instead of failing.
-    sys::close(theirs);
+    // SAFETY: `theirs` came from `pipe` above; the child has its own copy.
+    unsafe { sys::close(theirs) };
     match started {
         Ok(pid) => Ok(ChildEnd {
-            end: Some(sys::own(ours)),
+            // SAFETY: `ours` came from `pipe` above and is owned here once.
+            end: Some(unsafe { sys::own(ours) }),
             pid,
         }),
         Err(e) => {
-            sys::close(ours);
+            // SAFETY: as above; nothing else holds `ours`.
+            unsafe { sys::close(ours) };
             Err(e)
         }
     }

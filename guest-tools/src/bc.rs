@@ -539,7 +539,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
             f if !f.starts_with('-') => match std::fs::read_to_string(f) {
                 Ok(t) => sources.push(t),
                 Err(e) => {
-                    eprintln!("bc: {f}: {}", crate::grep::io_message(&e));
+                    eprintln!("bc: {f}: {}", crate::io_message::io_message(&e));
                     return 1;
                 }
             },

@@ -54,7 +54,10 @@ pub fn main(args: Vec<OsString>) -> i32 {
         match std::fs::read(f) {
             Ok(b) => text.extend(b),
             Err(e) => {
-                eprintln!("column: cannot open {f}: {}", crate::grep::io_message(&e));
+                eprintln!(
+                    "column: cannot open {f}: {}",
+                    crate::io_message::io_message(&e)
+                );
                 return 1;
             }
         }

@@ -32,7 +32,7 @@ pub fn diff_main() -> i32 {
                 eprintln!(
                     "diff: {}: {}",
                     p.to_string_lossy(),
-                    crate::grep::io_message(&e)
+                    crate::io_message::io_message(&e)
                 );
                 return 2;
             }

@@ -66,7 +66,7 @@ fn walk(o: &Opts, path: &str, depth: usize, out: &mut impl Write, status: &mut i
         Err(e) => {
             eprintln!(
                 "du: cannot access '{path}': {}",
-                crate::grep::io_message(&e)
+                crate::io_message::io_message(&e)
             );
             *status = 1;
             return 0;

@@ -171,7 +171,7 @@ impl P<'_> {
                 E::Newer(
                     std::fs::metadata(&f)
                         .and_then(|m| m.modified())
-                        .map_err(|e| format!("`{f}': {}", crate::grep::io_message(&e)))?,
+                        .map_err(|e| format!("`{f}': {}", crate::io_message::io_message(&e)))?,
                 )
             }
             "-mmin" => {
@@ -387,7 +387,7 @@ impl Walk {
                 if let Err(err) = r {
                     eprintln!(
                         "find: cannot delete `{path}': {}",
-                        crate::grep::io_message(&err)
+                        crate::io_message::io_message(&err)
                     );
                     self.status = 1;
                     return false;
@@ -429,7 +429,7 @@ impl Walk {
         let m = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(err) => {
-                eprintln!("find: '{path}': {}", crate::grep::io_message(&err));
+                eprintln!("find: '{path}': {}", crate::io_message::io_message(&err));
                 self.status = 1;
                 return;
             }
@@ -444,7 +444,7 @@ impl Walk {
         let names = match crate::sys::sorted_names(path) {
             Ok(n) => n,
             Err(err) => {
-                eprintln!("find: '{path}': {}", crate::grep::io_message(&err));
+                eprintln!("find: '{path}': {}", crate::io_message::io_message(&err));
                 self.status = 1;
                 return;
             }

@@ -7,19 +7,11 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::Path;
 
+use crate::io_message::io_message;
 use grep_matcher::Matcher;
 use grep_printer::{StandardBuilder, SummaryBuilder, SummaryKind};
 use grep_regex::{RegexMatcher, RegexMatcherBuilder};
 use grep_searcher::{BinaryDetection, Searcher, SearcherBuilder};
-
-/// strerror-style text of an I/O error, without Rust's " (os error N)" suffix.
-pub fn io_message(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
 
 #[derive(Default)]
 struct Opts {
@@ -585,7 +577,7 @@ fn matcher(o: &Opts) -> Result<RegexMatcher, String> {
 
 fn glob_match(pats: &[String], name: &str) -> bool {
     pats.iter()
-        .any(|p| crate::sh::pattern_regex(p).is_some_and(|r| r.is_match(name)))
+        .any(|p| crate::pattern::pattern_regex(p).is_some_and(|r| r.is_match(name)))
 }
 
 /// Files to search, in the order GNU prints them: arguments in order, directories walked sorted.

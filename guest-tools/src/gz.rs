@@ -48,7 +48,7 @@ pub fn main(name: &str, args: Vec<OsString>) -> i32 {
             match std::fs::File::open(f) {
                 Ok(h) => Box::new(h),
                 Err(e) => {
-                    eprintln!("{name}: {f}: {}", crate::grep::io_message(&e));
+                    eprintln!("{name}: {f}: {}", crate::io_message::io_message(&e));
                     status = 1;
                     continue;
                 }
@@ -74,7 +74,7 @@ pub fn main(name: &str, args: Vec<OsString>) -> i32 {
             Some(t) => match std::fs::File::create(t) {
                 Ok(h) => Box::new(h),
                 Err(e) => {
-                    eprintln!("{name}: {t}: {}", crate::grep::io_message(&e));
+                    eprintln!("{name}: {t}: {}", crate::io_message::io_message(&e));
                     status = 1;
                     continue;
                 }
@@ -102,7 +102,7 @@ pub fn main(name: &str, args: Vec<OsString>) -> i32 {
                 {
                     "not in gzip format".to_string()
                 } else {
-                    crate::grep::io_message(&e)
+                    crate::io_message::io_message(&e)
                 };
                 eprintln!("{name}: {f}: {what}");
                 status = 1;

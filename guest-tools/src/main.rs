@@ -15,10 +15,14 @@ mod find;
 mod grep;
 mod grep_perl;
 mod gz;
+mod io_message;
 mod jq;
+#[cfg(target_arch = "wasm32")]
 mod memory;
+mod pattern;
 mod rev;
 mod sh;
+#[cfg(target_os = "wasi")]
 mod sort;
 mod stat;
 mod sys;
@@ -117,6 +121,7 @@ pub fn run(name: &str, args: Vec<OsString>) -> i32 {
         "timeout" => timeout::main(args),
         "rev" => rev::main(args),
         "sed" => sed_status(args),
+        #[cfg(target_os = "wasi")]
         "sort" => sort::main(args),
         "awk" | "gawk" => awk::main(args),
         "xargs" => xargs::main(args),

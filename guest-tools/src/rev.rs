@@ -17,7 +17,10 @@ pub fn main(args: Vec<OsString>) -> i32 {
         match std::fs::File::open(&f) {
             Ok(h) => inputs.push((name, Box::new(h))),
             Err(e) => {
-                eprintln!("rev: cannot open {name}: {}", crate::grep::io_message(&e));
+                eprintln!(
+                    "rev: cannot open {name}: {}",
+                    crate::io_message::io_message(&e)
+                );
                 status = 1;
             }
         }
@@ -47,7 +50,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
 pub fn tac_stdin() -> i32 {
     let mut data = Vec::new();
     if let Err(e) = std::io::stdin().read_to_end(&mut data) {
-        eprintln!("tac: standard input: {}", crate::grep::io_message(&e));
+        eprintln!("tac: standard input: {}", crate::io_message::io_message(&e));
         return 1;
     }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -89,7 +89,10 @@ fn check(args: Vec<OsString>, quiet: bool) -> i32 {
         match std::fs::read(&file) {
             Ok(v) => v,
             Err(e) => {
-                eprintln!("sort: cannot read: {file}: {}", crate::grep::io_message(&e));
+                eprintln!(
+                    "sort: cannot read: {file}: {}",
+                    crate::io_message::io_message(&e)
+                );
                 return 2;
             }
         }
@@ -150,8 +153,11 @@ fn start_helper(
         _ => match sys::pipe() {
             Ok((in_r, in_w)) => (in_r, Some(in_w), HELPER_STATE.to_vec()),
             Err(_) => {
-                sys::close(out_r);
-                sys::close(out_w);
+                // SAFETY: both ends came from `pipe` above and are not used again.
+                unsafe {
+                    sys::close(out_r);
+                    sys::close(out_w);
+                }
                 return None;
             }
         },
@@ -164,21 +170,29 @@ fn start_helper(
     let started = sys::spawn(&sys::request(argv, fds, state, 0));
     // The child has its own copies. With ours open, the child would never see the end of a
     // piped input and we would never see the end of its output. A shared file stays ours.
+    // The descriptors below all came from `pipe` above; each is closed or owned once, and a
+    // shared file (`ours` is None) is left to its owner.
     if ours.is_some() {
-        sys::close(input);
+        // SAFETY: `input` is our pipe's read end; the child has its own copy.
+        unsafe { sys::close(input) };
     }
-    sys::close(out_w);
+    // SAFETY: the child has its own copy of `out_w`.
+    unsafe { sys::close(out_w) };
     match started {
         Ok(pid) => Some(uu_sort::helper::Helper {
-            stdin: ours.map(|w| Box::new(sys::own(w)) as Box<dyn std::io::Write>),
-            stdout: Box::new(sys::own(out_r)),
+            // SAFETY: `w` is our pipe's write end, owned here once.
+            stdin: ours.map(|w| Box::new(unsafe { sys::own(w) }) as Box<dyn std::io::Write>),
+            // SAFETY: `out_r` is our pipe's read end, owned here once.
+            stdout: Box::new(unsafe { sys::own(out_r) }),
             wait: Box::new(move || sys::wait(pid)),
         }),
         Err(_) => {
             if let Some(w) = ours {
-                sys::close(w);
+                // SAFETY: nothing else holds `w`.
+                unsafe { sys::close(w) };
             }
-            sys::close(out_r);
+            // SAFETY: nothing else holds `out_r`.
+            unsafe { sys::close(out_r) };
             None
         }
     }

@@ -66,7 +66,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
                 }
             }
             Err(e) => {
-                let why = crate::grep::io_message(&e);
+                let why = crate::io_message::io_message(&e);
                 eprintln!("stat: cannot statx '{f}': {why}");
                 status = 1;
             }

@@ -7,6 +7,7 @@ use std::os::fd::FromRawFd;
 
 pub use rcabox_proto::SpawnRequest;
 
+#[cfg(target_arch = "wasm32")]
 #[link(wasm_import_module = "rcabox")]
 unsafe extern "C" {
     #[link_name = "spawn"]
@@ -21,10 +22,39 @@ unsafe extern "C" {
     fn host_state(buf: *mut u8, len: usize) -> i32;
 }
 
+#[cfg(target_arch = "wasm32")]
 #[link(wasm_import_module = "wasi_snapshot_preview1")]
 unsafe extern "C" {
     fn fd_fdstat_get(fd: u32, buf: *mut u8) -> u16;
 }
+
+/// Built natively (`cargo test` of the guest's pure logic: patterns, IFS, arithmetic, bc, jq's
+/// arguments), the host's functions are absent: each call fails with ENOSYS, as an import the
+/// host does not provide would.
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    const ENOSYS: u16 = 52;
+    pub unsafe fn host_spawn(_: *const u8, _: usize, _: *mut u32) -> u16 {
+        ENOSYS
+    }
+    pub unsafe fn host_wait(_: u32, _: *mut u32) -> u16 {
+        ENOSYS
+    }
+    pub unsafe fn host_pipe(_: *mut u32) -> u16 {
+        ENOSYS
+    }
+    pub unsafe fn host_memfd(_: *const u8, _: usize, _: *mut u32) -> u16 {
+        ENOSYS
+    }
+    pub unsafe fn host_state(_: *mut u8, _: usize) -> i32 {
+        0
+    }
+    pub unsafe fn fd_fdstat_get(_: u32, _: *mut u8) -> u16 {
+        ENOSYS
+    }
+}
+#[cfg(not(target_arch = "wasm32"))]
+use native::*;
 
 /// WASI file type of a descriptor (0 unknown/pipe, 2 character device, 3 directory, 4 file).
 pub fn fd_filetype(fd: u32) -> Option<u8> {
@@ -118,13 +148,20 @@ pub fn read_fd(fd: u32, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 /// Closes `fd`.
-pub fn close(fd: u32) {
-    // SAFETY: the caller owns `fd` and never uses it again.
+///
+/// # Safety
+/// The caller owns `fd` (this process opened it and nothing else will close it) and never uses
+/// the number again: a later descriptor may reuse it.
+pub unsafe fn close(fd: u32) {
+    // SAFETY: the caller's contract.
     drop(unsafe { File::from_raw_fd(fd as i32) });
 }
 
 /// Reads `fd` to end of file and closes it (the read end of a capture pipe).
-pub fn read_to_end(fd: u32) -> Vec<u8> {
+///
+/// # Safety
+/// As [`close`]: the caller owns `fd` and gives it up.
+pub unsafe fn read_to_end(fd: u32) -> Vec<u8> {
     let mut data = Vec::new();
     let mut buf = vec![0u8; 65536];
     while let Ok(n) = read_fd(fd, &mut buf) {
@@ -133,7 +170,8 @@ pub fn read_to_end(fd: u32) -> Vec<u8> {
         }
         data.extend_from_slice(&buf[..n]);
     }
-    close(fd);
+    // SAFETY: the caller gave `fd` up (this function's contract).
+    unsafe { close(fd) };
     data
 }
 
@@ -216,7 +254,10 @@ pub fn request(
 }
 
 /// Owns descriptor `fd` as a file (closed on drop).
-pub fn own(fd: u32) -> File {
-    // SAFETY: `fd` was just created by the host for this process and nothing else owns it.
+///
+/// # Safety
+/// As [`close`]: the caller owns `fd` and hands it to the file.
+pub unsafe fn own(fd: u32) -> File {
+    // SAFETY: the caller's contract.
     unsafe { File::from_raw_fd(fd as i32) }
 }

@@ -139,7 +139,8 @@ fn run_one(argv: &[String], trace: bool) -> i32 {
     };
     let null_fd = std::os::fd::IntoRawFd::into_raw_fd(null) as u32;
     let status = sys::run_tool("xargs", argv, vec![(0, null_fd), (1, 1), (2, 2)]);
-    sys::close(null_fd);
+    // SAFETY: `null_fd` came from `into_raw_fd` above; the child has its own copy.
+    unsafe { sys::close(null_fd) };
     status
 }
 

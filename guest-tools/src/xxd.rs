@@ -54,7 +54,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
         eprintln!(
             "xxd: {}: {}",
             files.first().map(String::as_str).unwrap_or("-"),
-            crate::grep::io_message(&e)
+            crate::io_message::io_message(&e)
         );
         return 2;
     }

@@ -97,7 +97,7 @@ pub fn parse_args(args: &[String]) -> Result<Opts, String> {
                     format!(
                         "Could not open {}: {}",
                         args[i + 2],
-                        crate::grep::io_message(&e)
+                        crate::io_message::io_message(&e)
                     )
                 })?;
                 let v = if a == "--rawfile" {

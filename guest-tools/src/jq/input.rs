@@ -137,7 +137,7 @@ fn open(name: Option<&str>, failed: &Cell<bool>) -> Option<Box<dyn Read>> {
 }
 
 fn report(name: &str, e: &std::io::Error, failed: &Cell<bool>) {
-    let why = crate::grep::io_message(e);
+    let why = crate::io_message::io_message(e);
     eprintln!("jq: error: Could not open {name}: {why}");
     failed.set(true);
 }
@@ -274,7 +274,10 @@ impl Iterator for Pieces {
             if self.may_continue(&parsed) {
                 if let Err(e) = self.refill() {
                     self.done = true;
-                    return Some(Err(format!("jq: error: {}", crate::grep::io_message(&e))));
+                    return Some(Err(format!(
+                        "jq: error: {}",
+                        crate::io_message::io_message(&e)
+                    )));
                 }
                 continue;
             }

@@ -167,6 +167,27 @@ fn binop(op: &B, x: i64, y: i64) -> Result<i64, String> {
     })
 }
 
+/// `digits` in `base` (2 to 64) with bash's digits: `0-9`, then `a-z`, `A-Z`, `@`, `_`; up to
+/// base 36 letters of either case are the same digit. (`from_str_radix` stops at 36 and panics
+/// beyond: `$((64#_))` trapped the shell once.)
+fn in_base(digits: &str, base: u32) -> Option<i64> {
+    if !(2..=64).contains(&base) || digits.is_empty() {
+        return None;
+    }
+    digits.chars().try_fold(0i64, |acc, c| {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 10,
+            'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
+            'A'..='Z' => c as u32 - 'A' as u32 + 36,
+            '@' => 62,
+            '_' => 63,
+            _ => return None,
+        };
+        (d < base).then(|| acc.wrapping_mul(i64::from(base)).wrapping_add(i64::from(d)))
+    })
+}
+
 /// Parses bash integer syntax: decimal, `0x`, leading-0 octal, `base#digits`.
 pub fn parse_int(s: &str) -> Option<i64> {
     let (neg, s) = match s.strip_prefix('-') {
@@ -176,11 +197,32 @@ pub fn parse_int(s: &str) -> Option<i64> {
     let v = if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
         i64::from_str_radix(h, 16).ok()?
     } else if let Some((b, d)) = s.split_once('#') {
-        i64::from_str_radix(d, b.parse().ok()?).ok()?
+        in_base(d, b.parse().ok()?)?
     } else if s.len() > 1 && s.starts_with('0') {
         i64::from_str_radix(&s[1..], 8).ok()?
     } else {
         s.parse().ok()?
     };
     Some(if neg { -v } else { v })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_int;
+
+    #[test]
+    fn integers_parse_in_every_base_bash_knows() {
+        assert_eq!(parse_int("42"), Some(42));
+        assert_eq!(parse_int("-0x1f"), Some(-31));
+        assert_eq!(parse_int("010"), Some(8));
+        assert_eq!(parse_int("2#101"), Some(5));
+        assert_eq!(parse_int("16#FF"), Some(255));
+        assert_eq!(parse_int("36#z"), Some(35));
+        assert_eq!(parse_int("64#_"), Some(63));
+        assert_eq!(parse_int("64#Z"), Some(61));
+        assert_eq!(parse_int("37#Z"), None);
+        assert_eq!(parse_int("65#1"), None);
+        assert_eq!(parse_int("1#1"), None);
+        assert_eq!(parse_int("08"), None);
+    }
 }

@@ -9,6 +9,7 @@ use brush_parser::ast::{
 };
 use brush_parser::{Parser, ParserOptions};
 
+use super::error::ShellError;
 use super::state::{Shell, Value};
 use super::{Ctl, Io, Res};
 use crate::sys::{self, SpawnRequest};
@@ -47,7 +48,8 @@ pub struct Opened(Vec<u32>);
 impl Drop for Opened {
     fn drop(&mut self) {
         for fd in self.0.drain(..) {
-            sys::close(fd);
+            // SAFETY: the redirection that opened `fd` handed it here and kept no copy.
+            unsafe { sys::close(fd) };
         }
     }
 }
@@ -165,15 +167,19 @@ impl Shell {
             };
             pids.push(self.spawn_stage(cmd, &stage));
             if let Some(r) = prev_read.take() {
-                sys::close(r);
+                // SAFETY: the pipeline's pipes are ours alone; each end is closed once, after
+                // the stage that uses it has its own copy.
+                unsafe { sys::close(r) };
             }
             if let Some((r, w)) = next {
-                sys::close(w);
+                // SAFETY: as above.
+                unsafe { sys::close(w) };
                 prev_read = Some(r);
             }
         }
         if let Some(r) = prev_read {
-            sys::close(r);
+            // SAFETY: as above.
+            unsafe { sys::close(r) };
         }
         let statuses: Vec<i32> = pids
             .into_iter()
@@ -307,6 +313,10 @@ impl Shell {
                     Ok(b) => Ok(i32::from(!b)),
                     Err(e) => {
                         io2.err(&format!("bash: {}\n", e.message));
+                        if e.fatal {
+                            self.status = 1;
+                            return Err(Ctl::Exit(1));
+                        }
                         Ok(e.status)
                     }
                 }
@@ -362,7 +372,7 @@ impl Shell {
                         for w in words {
                             match self.expand_word(&w.value, io) {
                                 Ok(mut x) => v.append(&mut x),
-                                Err(msg) => return self.expansion_failed(&msg, io),
+                                Err(msg) => return self.expansion_failed(msg, io),
                             }
                         }
                         v
@@ -400,14 +410,14 @@ impl Shell {
                     }
                 };
                 if let Err(m) = eval(self, &f.initializer) {
-                    return self.expansion_failed(&m, io);
+                    return self.expansion_failed(m, io);
                 }
                 let mut st = 0;
                 loop {
                     match eval(self, &f.condition) {
                         Ok(0) => break,
                         Ok(_) => {}
-                        Err(m) => return self.expansion_failed(&m, io),
+                        Err(m) => return self.expansion_failed(m, io),
                     }
                     match self.run_list(&f.body.list, io) {
                         Ok(s) => st = s,
@@ -422,7 +432,7 @@ impl Shell {
                         Err(e) => return Err(e),
                     }
                     if let Err(m) = eval(self, &f.updater) {
-                        return self.expansion_failed(&m, io);
+                        return self.expansion_failed(m, io);
                     }
                 }
                 Ok(st)
@@ -430,7 +440,7 @@ impl Shell {
             CompoundCommand::CaseClause(c) => {
                 let value = match self.expand_string(&c.value.value, io) {
                     Ok(v) => v,
-                    Err(m) => return self.expansion_failed(&m, io),
+                    Err(m) => return self.expansion_failed(m, io),
                 };
                 let mut st = 0;
                 let mut i = 0;
@@ -442,9 +452,9 @@ impl Shell {
                         for p in &item.patterns {
                             let pat = match self.expand_pattern(&p.value, io) {
                                 Ok(p) => p,
-                                Err(m) => return self.expansion_failed(&m, io),
+                                Err(m) => return self.expansion_failed(m, io),
                             };
-                            if super::expand::pattern_match(&pat, &value) {
+                            if crate::pattern::pattern_match(&pat, &value) {
                                 hit = true;
                                 break;
                             }
@@ -468,7 +478,7 @@ impl Shell {
             }
             CompoundCommand::Arithmetic(a) => match self.arith_str(&a.expr.value) {
                 Ok(v) => Ok(i32::from(v == 0)),
-                Err(m) => self.expansion_failed(&m, io),
+                Err(m) => self.expansion_failed(m, io),
             },
             CompoundCommand::Coprocess(_) => {
                 io.err("bash: coproc: not supported in this sandbox\n");
@@ -487,13 +497,11 @@ impl Shell {
 
     /// Reports an expansion error the way bash does: the command fails; a non-interactive
     /// shell stops for `${x?}` and bad substitutions.
-    pub fn expansion_failed(&mut self, msg: &str, io: &Io) -> Res {
-        io.err(&format!("bash: {msg}\n"));
+    pub fn expansion_failed(&mut self, e: impl Into<ShellError>, io: &Io) -> Res {
+        let e = e.into();
+        io.err(&format!("bash: {e}\n"));
         self.status = 1;
-        if msg.contains("unbound variable")
-            || msg.contains("bad substitution")
-            || msg.ends_with("!")
-        {
+        if e.fatal() {
             return Err(Ctl::Exit(1));
         }
         Ok(1)
@@ -544,7 +552,7 @@ impl Shell {
                 Item::Word(w) => match self.expand_word(&w.value, io) {
                     Ok(mut v) => argv.append(&mut v),
                     Err(m) => {
-                        *status = self.expansion_failed(&m, io)?;
+                        *status = self.expansion_failed(m, io)?;
                         return Ok(None);
                     }
                 },
@@ -552,7 +560,7 @@ impl Shell {
                 Item::AssignmentWord(_, w) => match self.expand_word(&w.value, io) {
                     Ok(mut v) => argv.append(&mut v),
                     Err(m) => {
-                        *status = self.expansion_failed(&m, io)?;
+                        *status = self.expansion_failed(m, io)?;
                         return Ok(None);
                     }
                 },
@@ -594,7 +602,7 @@ impl Shell {
                 Ok(Some(kv)) => env.push(kv),
                 Ok(None) => {}
                 Err(m) => {
-                    *status = self.expansion_failed(&m, io)?;
+                    *status = self.expansion_failed(m, io)?;
                     return Ok(None);
                 }
             }
@@ -775,7 +783,8 @@ impl Shell {
         let (child_end, our_end, child_fd) = if read { (w, r, 1) } else { (r, w, 0) };
         child_io.0.insert(child_fd, child_end);
         let pid = self.spawn_sub(source, &child_io);
-        sys::close(child_end);
+        // SAFETY: `child_end` came from `pipe` above; the child has its own copy.
+        unsafe { sys::close(child_end) };
         let pid = pid.map_err(|_| "bash: fork failed\n".to_string())?;
         self.jobs.push(pid);
         Ok(our_end)
@@ -912,6 +921,9 @@ fn open_path(oo: &std::fs::OpenOptions, path: &str) -> Result<u32, String> {
     }
     match oo.open(path) {
         Ok(f) => Ok(f.into_raw_fd() as u32),
-        Err(e) => Err(format!("bash: {path}: {}\n", crate::grep::io_message(&e))),
+        Err(e) => Err(format!(
+            "bash: {path}: {}\n",
+            crate::io_message::io_message(&e)
+        )),
     }
 }

@@ -12,16 +12,22 @@
 //! a new map, builtins write through it, and spawned children get it as their descriptor table.
 
 mod arith;
+mod assign;
+mod brace;
 mod builtins;
+mod error;
 mod exec;
 mod expand;
+mod glob;
+mod ifs;
+mod param;
+mod quote;
 mod state;
 mod test;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 
-pub use expand::pattern_regex;
 pub use state::Shell;
 pub use test::test_main;
 
@@ -134,7 +140,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
                 Some(file) => match std::fs::read_to_string(file) {
                     Ok(s) => (file.clone(), s),
                     Err(e) => {
-                        eprintln!("bash: {file}: {}", crate::grep::io_message(&e));
+                        eprintln!("bash: {file}: {}", crate::io_message::io_message(&e));
                         return 127;
                     }
                 },

@@ -8,6 +8,7 @@ use brush_parser::ast::{
 
 use super::Io;
 use super::arith::parse_int;
+use super::error::ShellError;
 use super::state::{Shell, Value};
 
 /// `test`/`[` as a program of its own (`/usr/bin/test`).
@@ -173,7 +174,7 @@ impl Shell {
                     | BP::StringExactlyMatchesString
                     | BP::StringDoesNotExactlyMatchString => {
                         let pat = self.expand_pattern(&b.value, io)?;
-                        let m = super::expand::pattern_match(&pat, &l);
+                        let m = crate::pattern::pattern_match(&pat, &l);
                         if matches!(
                             p,
                             BP::StringExactlyMatchesPattern | BP::StringExactlyMatchesString
@@ -221,6 +222,7 @@ impl Shell {
                                 let num = |e: String| CondError {
                                     status: 1,
                                     message: e,
+                                    fatal: false,
                                 };
                                 let x = self.arith_str(&l).map_err(num)?;
                                 let y = self.arith_str(&r).map_err(num)?;
@@ -263,10 +265,26 @@ pub struct CondError {
     pub status: i32,
     /// The message, without the `bash: ` prefix.
     pub message: String,
+    /// Whether the shell stops (an expansion bash stops for, as `set -u`'s).
+    pub fatal: bool,
 }
 
 impl From<String> for CondError {
     fn from(message: String) -> Self {
-        CondError { status: 2, message }
+        CondError {
+            status: 2,
+            message,
+            fatal: false,
+        }
+    }
+}
+
+impl From<ShellError> for CondError {
+    fn from(e: ShellError) -> Self {
+        CondError {
+            status: if e.fatal() { 1 } else { 2 },
+            fatal: e.fatal(),
+            message: e.to_string(),
+        }
     }
 }

@@ -173,7 +173,13 @@ pub fn factory(id: &str, o: &AgentOptions) -> Result<Box<Factory>, String> {
                 return Err(format!("replay: {} does not exist", path.display()));
             }
             Ok(Box::new(move |q: &str, r: usize| {
-                Ok(Box::new(replay::ReplayAgent::open(&path, q, r)?) as Box<dyn Agent>)
+                // A run directory: the same question and repeat's trajectory.
+                let file = if path.is_dir() {
+                    crate::run::trajectory_path(&path, q, r)
+                } else {
+                    path.clone()
+                };
+                Ok(Box::new(replay::ReplayAgent::open(&file)?) as Box<dyn Agent>)
             }))
         }
         other => Err(format!(

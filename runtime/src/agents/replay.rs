@@ -1,13 +1,12 @@
-//! `replay:PATH`: replays the model replies recorded in a trajectory (or, for a run directory,
-//! the trajectory of the same question and repeat). The commands run again in a fresh sandbox,
-//! so a replayed episode shows whether the observations are still the same.
+//! `replay:PATH`: replays the model replies recorded in a trajectory file. The commands run
+//! again in a fresh sandbox, so a replayed episode shows whether the observations are still the
+//! same. (For a run directory, the agent factory picks each episode's file.)
 
 use std::path::Path;
 
 use serde_json::Value;
 
 use crate::episode::agent::{Agent, AgentError, Message, Reply};
-use crate::run::episode_dir;
 use crate::trajectory::{Record, read};
 
 /// The agent.
@@ -18,14 +17,9 @@ pub struct ReplayAgent {
 }
 
 impl ReplayAgent {
-    /// Loads the recording for one question and repeat.
-    pub fn open(path: &Path, question: &str, repeat: usize) -> Result<Self, String> {
-        let file = if path.is_dir() {
-            episode_dir(path, question, repeat).join("trajectory.jsonl")
-        } else {
-            path.to_path_buf()
-        };
-        let recs = read(&file).map_err(|e| format!("replay: {e}"))?;
+    /// Loads the recording of a trajectory file.
+    pub fn open(file: &Path) -> Result<Self, String> {
+        let recs = read(file).map_err(|e| format!("replay: {e}"))?;
         let replies = recs
             .into_iter()
             .filter_map(|r| match r {

@@ -9,7 +9,7 @@ mod svg;
 use std::path::{Path, PathBuf};
 
 use crate::run::score::score_run;
-use crate::run::{RunError, RunInfo, episode_dir, load_info};
+use crate::run::{RunError, RunInfo, load_info};
 use crate::score::results::Results;
 use crate::trajectory::{Record, read};
 
@@ -37,7 +37,7 @@ pub fn load(dir: &Path) -> Result<RunReport, RunError> {
     let mut tool_latencies_ms = Vec::new();
     let mut trajectories = Vec::new();
     for t in results.trials() {
-        let p = episode_dir(dir, &t.incident_id, t.trial).join("trajectory.jsonl");
+        let p = crate::run::trajectory_path(dir, &t.incident_id, t.trial);
         let recs = read(&p).map_err(|e| RunError::Invalid(e.to_string()))?;
         for r in &recs {
             if let Record::Tool {

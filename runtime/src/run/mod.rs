@@ -115,6 +115,14 @@ pub fn episode_dir(run: &Path, question: &str, repeat: usize) -> PathBuf {
         .join(format!("r{repeat}"))
 }
 
+/// The trajectory file of one episode of a run directory.
+pub fn trajectory_path(run: &Path, question: &str, repeat: usize) -> PathBuf {
+    episode_dir(run, question, repeat).join(TRAJECTORY_NAME)
+}
+
+/// An episode's trajectory file name.
+pub const TRAJECTORY_NAME: &str = "trajectory.jsonl";
+
 /// The sandbox seed of an episode: the same for the same run seed, question and repeat.
 pub fn episode_seed(seed: u64, question: &str, repeat: usize) -> u64 {
     let h = Sha256::digest(format!("{seed}/{question}/{repeat}").as_bytes());
@@ -358,7 +366,7 @@ fn one(
         &plan.settings,
         plan.timeout_s,
     );
-    let traj_path = dir.join("trajectory.jsonl");
+    let traj_path = dir.join(TRAJECTORY_NAME);
     let mut traj =
         Writer::create(&traj_path, header).map_err(|e| RunError::Invalid(e.to_string()))?;
     let mut agent = (plan.make_agent)(&q.id, repeat).map_err(RunError::Invalid)?;

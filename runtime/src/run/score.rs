@@ -29,7 +29,7 @@ pub fn score_run(run: &Path, max_turns: Option<usize>) -> Result<Results, RunErr
         let dir = episode_dir(run, &e.question, e.repeat);
         let (answer, turns) = match max_turns {
             Some(k) => {
-                let recs = read(&dir.join("trajectory.jsonl"))
+                let recs = read(&dir.join(super::TRAJECTORY_NAME))
                     .map_err(|e| RunError::Invalid(e.to_string()))?;
                 (answer_at(&recs, k), e.turns.min(k))
             }
