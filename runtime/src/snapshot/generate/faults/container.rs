@@ -86,18 +86,7 @@ pub(super) fn nonexistent_kubernetes_workload_container_image(
             "kubelet",
         ));
     } else {
-        e.events.push(event(
-            "Warning",
-            "BackOff",
-            format!(
-                "Back-off restarting failed container {deploy_name} in pod {newpod}_{ns}({})",
-                uid(w)
-            ),
-            "Pod",
-            &newpod,
-            ns,
-            "kubelet",
-        ));
+        e.events.push(back_off(w, deploy_name, &newpod, ns));
         e.victim_log = "exec /usr/src/app/main: exec format error".into();
     }
     e.effects = Effects {
@@ -158,18 +147,7 @@ pub(super) fn invalid_kubernetes_workload_container_command(
         }),
     ));
     e.events.push(event("Warning", "Failed", "Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/app/start-server\": stat /app/start-server: no such file or directory: unknown".into(), "Pod", pod, ns, "kubelet"));
-    e.events.push(event(
-        "Warning",
-        "BackOff",
-        format!(
-            "Back-off restarting failed container {deploy_name} in pod {pod}_{ns}({})",
-            uid(w)
-        ),
-        "Pod",
-        pod,
-        ns,
-        "kubelet",
-    ));
+    e.events.push(back_off(w, deploy_name, pod, ns));
     e.effects = Effects {
         error_rate: 1.0,
         down: true,

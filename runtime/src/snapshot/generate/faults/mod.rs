@@ -144,6 +144,23 @@ fn event(
     }
 }
 
+/// The kubelet's `BackOff` warning for `container` crash-looping in `pod` (its uid is drawn
+/// here, as the kubelet's message carries the pod's).
+fn back_off(w: &mut World, container: &str, pod: &str, ns: &str) -> EventSpec {
+    event(
+        "Warning",
+        "BackOff",
+        format!(
+            "Back-off restarting failed container {container} in pod {pod}_{ns}({})",
+            uid(w)
+        ),
+        "Pod",
+        pod,
+        ns,
+        "kubelet",
+    )
+}
+
 /// The Deployment body of a service, with optional changes to its pod template.
 pub fn deployment(w: &mut World, svc: &str, patch: impl FnOnce(&mut Value)) -> Value {
     let ns = w.namespace.clone();

@@ -32,18 +32,7 @@ pub(super) fn valkey_workload_out_of_memory(
             };
         }),
     ));
-    e.events.push(event(
-        "Warning",
-        "BackOff",
-        format!(
-            "Back-off restarting failed container {deploy_name} in pod {pod}_{ns}({})",
-            uid(w)
-        ),
-        "Pod",
-        pod,
-        ns,
-        "kubelet",
-    ));
+    e.events.push(back_off(w, deploy_name, pod, ns));
     e.events.push(event("Normal", "Pulled", format!("Container image \"ghcr.io/open-telemetry/demo:2.1.3-{deploy_name}\" already present on machine"), "Pod", pod, ns, "kubelet"));
     e.victim_log = "Out of memory: Killed process (OOMKilled)".into();
     e.effects = Effects {
@@ -88,18 +77,7 @@ pub(super) fn hanging_kubernetes_workload_init_container(
         e.objects.push(("configmaps".into(), json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(&cm, ns, w), "data": {"features.json": ""}})));
     }
     if crash {
-        e.events.push(event(
-            "Warning",
-            "BackOff",
-            format!(
-                "Back-off restarting failed container init-config in pod {pod}_{ns}({})",
-                uid(w)
-            ),
-            "Pod",
-            pod,
-            ns,
-            "kubelet",
-        ));
+        e.events.push(back_off(w, "init-config", pod, ns));
     } else {
         let mut once = event(
             "Normal",
