@@ -173,16 +173,15 @@ impl<S: SessionSource, W: BorrowMut<Writer>> Episode<S, W> {
         refusal: Option<String>,
     ) -> Result<Called, TrajectoryError> {
         let t0 = Instant::now();
-        let mut done = match refusal {
+        let done = match refusal {
             Some(why) => Called::refused(why),
             None => match self.session.session() {
                 Ok(s) => tools::call(s, &call.name, &call.arguments, self.max_chars),
                 Err(why) => Called::refused(format!("the sandbox did not open: {why}")),
             },
         };
-        if let Some(a) = done.answer.take() {
+        if let Some(a) = &done.answer {
             self.answer = Some(a.clone());
-            done.answer = Some(a);
         }
         self.push(&Record::Tool {
             turn: self.turn,

@@ -135,16 +135,7 @@ fn write_one(
         if present(dir, e) {
             return Ok(()); // another process finished first
         }
-        if !dir.join("rcabox-provenance.json").is_file() {
-            return Err(malformed(
-                dir,
-                format!(
-                    "is in the way of the bundled {} and was not written by rcabox; move it away",
-                    e.dir_name()
-                ),
-            ));
-        }
-        std::fs::remove_dir_all(dir).map_err(|err| SnapshotError::io(dir, err))?;
+        remove_stale(dir, e)?;
     }
     let kept = tmp.keep();
     match std::fs::rename(&kept, dir) {
@@ -160,6 +151,21 @@ fn write_one(
     }
 }
 
+/// Removes an earlier generation of `e` at `dir`; anything rcabox did not write (it lacks the
+/// provenance file) is left alone and reported.
+fn remove_stale(dir: &Path, e: &Entry) -> Result<(), SnapshotError> {
+    if !dir.join("rcabox-provenance.json").is_file() {
+        return Err(malformed(
+            dir,
+            format!(
+                "is in the way of the bundled {} and was not written by rcabox; move it away",
+                e.dir_name()
+            ),
+        ));
+    }
+    std::fs::remove_dir_all(dir).map_err(|err| SnapshotError::io(dir, err))
+}
+
 /// Regenerates every snapshot of the recipe into `out` and rewrites the pinned hashes: the
 /// maintainer's step after an intended generator change. Returns the entries whose hash moved.
 pub fn update(recipe: &Path, out: &Path) -> Result<Vec<String>, SnapshotError> {
@@ -170,13 +176,7 @@ pub fn update(recipe: &Path, out: &Path) -> Result<Vec<String>, SnapshotError> {
         let e = bundle.scenarios[i].clone();
         let dir = out.join(e.dir_name());
         if dir.exists() {
-            if !dir.join("rcabox-provenance.json").is_file() {
-                return Err(malformed(
-                    &dir,
-                    "was not written by rcabox; move it away".into(),
-                ));
-            }
-            std::fs::remove_dir_all(&dir).map_err(|err| SnapshotError::io(&dir, err))?;
+            remove_stale(&dir, &e)?;
         }
         let made = generate(&bundle.options(recipe, &e), &dir)?;
         if made.content_hash != e.content_hash {
