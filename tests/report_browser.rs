@@ -121,3 +121,40 @@ fn html_report_renders_in_headless_chromium_without_console_errors() {
         "table headers are drawn ({table_grey} header pixels)"
     );
 }
+
+#[test]
+fn bench_page_renders_its_plot_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must install chromium (.ci/run does)"
+        );
+        eprintln!("skipped: no chromium on this machine; `apt-get install chromium` to run it");
+        return;
+    };
+    let d = tempfile::tempdir().expect("tempdir");
+    let mix = d.path().join("mix.txt");
+    std::fs::write(
+        &mix,
+        "true\ngrep -c Warning k8s_events_raw.tsv\nls | wc -l\n",
+    )
+    .expect("mix");
+    let page = d.path().join("bench.html");
+    let o = Command::new(env!("CARGO_BIN_EXE_rcabox"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["bench", "--repeat", "2", "--no-cold", "--mix"])
+        .arg(&mix)
+        .arg("--html")
+        .arg(&page)
+        .output()
+        .expect("bench");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dom = headless(&browser, &page, &["--dump-dom"]);
+    assert!(console(&dom).is_empty(), "console: {:?}", console(&dom));
+    let dom = String::from_utf8_lossy(&dom.stdout);
+    // Three commands, each on three sides: rcabox, rcabox mcp, bash -c.
+    assert_eq!(dom.matches("class=\"bar\"").count(), 9, "{dom}");
+    assert!(
+        dom.contains("id=\"commands\"") && dom.contains("geometric mean speed-up over bash -c")
+    );
+}

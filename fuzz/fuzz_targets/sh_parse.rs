@@ -1,10 +1,63 @@
 //! The guest shell's parser (brush-parser, the version and options the guest uses), built
-//! natively: any command text an agent sends parses or fails with an error, never a panic.
-//! The guest refuses parentheses nested more than 1,000 deep before parsing (a recursive
-//! descent's stack), so inputs are capped at that depth here too.
+//! natively: any command text an agent sends parses or fails with an error, never a panic; a
+//! program that parses prints as text that parses to the same tree (source positions aside, and
+//! `a; b` printed as two lines); and when GNU bash accepts the input (`bash -n`), it accepts the
+//! printed text too, as brush's own fuzzing holds its printer to bash. Subshells receive trees,
+//! not text, but `declare -f` and error messages print them. The guest refuses parentheses
+//! nested more than 1,000 deep before parsing (a recursive descent's stack), so inputs are
+//! capped at that depth here too.
 #![no_main]
 
+use std::io::Write;
+use std::process::{Command, Stdio};
+
 use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+
+fn parse(src: &str) -> Option<brush_parser::ast::Program> {
+    let options = brush_parser::ParserOptions::default();
+    let mut p = brush_parser::Parser::new(std::io::BufReader::new(src.as_bytes()), &options);
+    p.parse_program().ok()
+}
+
+/// The program's items in order, without source positions.
+fn shape(p: &brush_parser::ast::Program) -> Value {
+    fn strip(v: &mut Value) {
+        if ["start", "end"].iter().all(|k| v[k]["index"].is_u64()) {
+            *v = Value::Null;
+            return;
+        }
+        match v {
+            Value::Object(m) => {
+                m.remove("loc");
+                m.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let items: Vec<_> = p.complete_commands.iter().flat_map(|c| &c.0).collect();
+    let mut v = serde_json::to_value(items).unwrap_or(Value::Null);
+    strip(&mut v);
+    v
+}
+
+/// Whether GNU bash parses `src` (`bash -n`, nothing run).
+fn bash_accepts(src: &str) -> bool {
+    let Ok(mut child) = Command::new("bash")
+        .arg("-n")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    else {
+        return true;
+    };
+    if let Some(mut i) = child.stdin.take() {
+        let _ = i.write_all(src.as_bytes());
+    }
+    child.wait().is_ok_and(|s| s.success())
+}
 
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else {
@@ -24,13 +77,15 @@ fuzz_target!(|data: &[u8]| {
     if max > 200 {
         return;
     }
-    let options = brush_parser::ParserOptions::default();
-    let mut p = brush_parser::Parser::new(std::io::BufReader::new(src.as_bytes()), &options);
-    if let Ok(prog) = p.parse_program() {
-        // Printing and parsing again must give a program too (subshells travel as text).
-        let text = prog.to_string();
-        let mut again =
-            brush_parser::Parser::new(std::io::BufReader::new(text.as_bytes()), &options);
-        let _ = again.parse_program();
+    let Some(prog) = parse(src) else { return };
+    let text = prog.to_string();
+    if !bash_accepts(src) {
+        // brush accepts more than bash (and bash -n rejects some valid runtime forms); the
+        // printer is held to bash only where bash agrees the input is a program.
+        return;
     }
+    let again = parse(&text)
+        .unwrap_or_else(|| panic!("{src:?} printed as {text:?}, which does not parse"));
+    assert_eq!(shape(&prog), shape(&again), "{src:?} printed as {text:?}");
+    assert!(bash_accepts(&text), "bash accepts {src:?} but not its print {text:?}");
 });

@@ -6,21 +6,17 @@
 use std::ffi::OsString;
 use std::os::wasi::ffi::OsStrExt;
 
-use crate::sys;
+use rcabox_proto::{SortPart, StartState};
 
-/// The start state that makes a sort process the helper of another, reading a pipe; followed
-/// by `@` and a decimal offset, reading its part of a shared file (see the vendored uu_sort's
-/// helper.rs). A shell passes a subshell's variables as start state, never these bytes.
-const HELPER_STATE: &[u8] = b"\0rcabox sort helper";
+use crate::sys;
 
 /// The part a helper's start state names; `None` when this process is not a helper.
 fn helper_part(state: &[u8]) -> Option<uu_sort::helper::Part> {
-    let rest = state.strip_prefix(HELPER_STATE)?;
-    if rest.is_empty() {
-        return Some(uu_sort::helper::Part::Piped);
+    match StartState::decode(state).ok()? {
+        StartState::SortHelper(SortPart::Piped) => Some(uu_sort::helper::Part::Piped),
+        StartState::SortHelper(SortPart::FileFrom(at)) => Some(uu_sort::helper::Part::FileFrom(at)),
+        _ => None,
     }
-    let from = std::str::from_utf8(rest.strip_prefix(b"@")?).ok()?;
-    from.parse().ok().map(uu_sort::helper::Part::FileFrom)
 }
 
 /// Entry point for `sort`.
@@ -145,13 +141,17 @@ fn start_helper(
     use uu_sort::helper::Part;
     let (out_r, out_w) = sys::pipe().ok()?;
     let (input, ours, state) = match (part, file) {
-        (Part::FileFrom(from), Some(fd)) => {
-            let mut state = HELPER_STATE.to_vec();
-            state.extend(format!("@{from}").bytes());
-            (fd, None, state)
-        }
+        (Part::FileFrom(from), Some(fd)) => (
+            fd,
+            None,
+            StartState::SortHelper(SortPart::FileFrom(from)).encode(),
+        ),
         _ => match sys::pipe() {
-            Ok((in_r, in_w)) => (in_r, Some(in_w), HELPER_STATE.to_vec()),
+            Ok((in_r, in_w)) => (
+                in_r,
+                Some(in_w),
+                StartState::SortHelper(SortPart::Piped).encode(),
+            ),
             Err(_) => {
                 // SAFETY: both ends came from `pipe` above and are not used again.
                 unsafe {

@@ -49,7 +49,8 @@ pub struct SpawnRequest {
     pub cwd: Vec<u8>,
     /// `(child_fd, parent_fd)`: the child's descriptor `child_fd` shares the parent's `parent_fd`.
     pub fds: Vec<(u32, u32)>,
-    /// Opaque bytes the child can read back (a subshell's variables and functions).
+    /// A [`StartState`], encoded: what the child starts from besides its arguments. The host
+    /// holds and charges these bytes but never reads them.
     pub state: Vec<u8>,
     /// When non-zero, the child and its descendants are stopped with [`STATUS_TERM`] this many
     /// nanoseconds after the spawn (sandbox time: virtual sleeps count, and so does wall time
@@ -120,6 +121,75 @@ impl SpawnRequest {
     }
 }
 
+/// What a process starts from besides its arguments, as a parent puts it in
+/// [`SpawnRequest::state`] and the child reads it back through the `state` import. Typed, so a
+/// shell never mistakes a sort helper's start for a subshell's or the reverse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartState {
+    /// A program started from its arguments alone (the empty encoding).
+    Fresh,
+    /// A subshell: the parent shell's variables, functions, options and the parsed program to
+    /// run, in the shell's own encoding (guest-tools' `sh::state::SubState`; the syntax trees
+    /// are brush-parser's, which only the guest links).
+    Shell(Vec<u8>),
+    /// A helper process of `sort` (the vendored uu_sort's helper.rs).
+    SortHelper(SortPart),
+}
+
+/// Which part of the input a sort helper sorts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortPart {
+    /// Everything it reads on standard input.
+    Piped,
+    /// A shared file from this byte offset on.
+    FileFrom(u64),
+}
+
+const STATE_SHELL: u8 = 1;
+const STATE_SORT_PIPED: u8 = 2;
+const STATE_SORT_FILE: u8 = 3;
+
+impl StartState {
+    /// Encodes the state for [`SpawnRequest::state`].
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            StartState::Fresh => Vec::new(),
+            StartState::Shell(b) => {
+                let mut out = Vec::with_capacity(b.len() + 1);
+                out.push(STATE_SHELL);
+                out.extend_from_slice(b);
+                out
+            }
+            StartState::SortHelper(SortPart::Piped) => vec![STATE_SORT_PIPED],
+            StartState::SortHelper(SortPart::FileFrom(at)) => {
+                let mut out = vec![STATE_SORT_FILE];
+                out.extend_from_slice(&at.to_le_bytes());
+                out
+            }
+        }
+    }
+
+    /// Decodes a state, refusing an unknown kind or a malformed sort part.
+    pub fn decode(b: &[u8]) -> Result<Self, DecodeError> {
+        let Some((&kind, rest)) = b.split_first() else {
+            return Ok(StartState::Fresh);
+        };
+        match kind {
+            STATE_SHELL => Ok(StartState::Shell(rest.to_vec())),
+            STATE_SORT_PIPED if rest.is_empty() => Ok(StartState::SortHelper(SortPart::Piped)),
+            STATE_SORT_FILE => {
+                let at: [u8; 8] = rest
+                    .try_into()
+                    .map_err(|_| DecodeError("a sort helper's offset is not 8 bytes"))?;
+                Ok(StartState::SortHelper(SortPart::FileFrom(
+                    u64::from_le_bytes(at),
+                )))
+            }
+            _ => Err(DecodeError("unknown start state")),
+        }
+    }
+}
+
 fn put_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_le_bytes());
 }
@@ -162,6 +232,22 @@ fn get_list(b: &mut &[u8]) -> Result<Vec<Vec<u8>>, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn start_states_round_trip_and_foreign_bytes_are_refused() {
+        for s in [
+            StartState::Fresh,
+            StartState::Shell(b"{\"vars\":[]}".to_vec()),
+            StartState::Shell(Vec::new()),
+            StartState::SortHelper(SortPart::Piped),
+            StartState::SortHelper(SortPart::FileFrom(u64::MAX)),
+        ] {
+            assert_eq!(StartState::decode(&s.encode()), Ok(s));
+        }
+        assert!(StartState::decode(b"{").is_err());
+        assert!(StartState::decode(&[STATE_SORT_FILE, 1, 2]).is_err());
+        assert!(StartState::decode(&[STATE_SORT_PIPED, 0]).is_err());
+    }
 
     #[test]
     fn round_trip() {

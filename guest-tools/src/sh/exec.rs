@@ -10,7 +10,7 @@ use brush_parser::ast::{
 use brush_parser::{Parser, ParserOptions};
 
 use super::error::ShellError;
-use super::state::{Shell, Value};
+use super::state::{Body, Shell, Value};
 use super::{Ctl, Io, Res};
 use crate::sys::{self, SpawnRequest};
 
@@ -69,7 +69,7 @@ impl Shell {
         let mut st = self.status;
         for ast::CompoundListItem(ao, sep) in &list.0 {
             if matches!(sep, ast::SeparatorOperator::Async) {
-                let pid = self.spawn_sub(ao.to_string(), io)?;
+                let pid = self.spawn_sub(Body::AndOr(ao.clone()), io)?;
                 self.jobs.push(pid);
                 self.last_bg = Some(pid);
                 st = 0;
@@ -81,7 +81,7 @@ impl Shell {
         Ok(st)
     }
 
-    fn run_and_or(&mut self, ao: &ast::AndOrList, io: &Io) -> Res {
+    pub fn run_and_or(&mut self, ao: &ast::AndOrList, io: &Io) -> Res {
         let n = ao.additional.len();
         self.in_condition += usize::from(n > 0);
         let mut st = match self.run_pipeline(&ao.first, io) {
@@ -236,18 +236,18 @@ impl Shell {
                 };
             }
         }
-        self.spawn_sub(cmd.to_string(), io).ok()
+        self.spawn_sub(Body::Command(cmd.clone()), io).ok()
     }
 
-    /// Starts `source` in a subshell with this shell's state.
-    pub fn spawn_sub(&mut self, source: String, io: &Io) -> Result<u32, Ctl> {
+    /// Starts `body` in a subshell with this shell's state.
+    pub fn spawn_sub(&mut self, body: Body, io: &Io) -> Result<u32, Ctl> {
         let fds: Vec<(u32, u32)> = io.0.iter().map(|(k, v)| (*k, *v)).collect();
         let req = SpawnRequest {
             argv: vec![b"bash".to_vec()],
             env: self.env(),
             cwd: self.cwd().into_bytes(),
             fds,
-            state: self.to_sub(source),
+            state: self.to_sub(body),
             timeout_ns: 0,
         };
         sys::spawn(&req).map_err(|e| {
@@ -257,8 +257,8 @@ impl Shell {
     }
 
     /// Runs a subshell and returns its status.
-    pub fn run_sub(&mut self, source: String, io: &Io) -> i32 {
-        match self.spawn_sub(source, io) {
+    pub fn run_sub(&mut self, body: Body, io: &Io) -> i32 {
+        match self.spawn_sub(body, io) {
             Ok(pid) => sys::wait(pid),
             Err(_) => 254,
         }
@@ -327,7 +327,7 @@ impl Shell {
     fn run_compound(&mut self, cc: &CompoundCommand, io: &Io) -> Res {
         match cc {
             CompoundCommand::BraceGroup(b) => self.run_list(&b.list, io),
-            CompoundCommand::Subshell(s) => Ok(self.run_sub(s.list.to_string(), io)),
+            CompoundCommand::Subshell(s) => Ok(self.run_sub(Body::List(s.list.clone()), io)),
             CompoundCommand::IfClause(c) => {
                 if self.cond(&c.condition, io)? {
                     return self.run_list(&c.then, io);
@@ -773,16 +773,16 @@ impl Shell {
         io: &Io,
     ) -> Result<u32, String> {
         let read = matches!(kind, ast::ProcessSubstitutionKind::Read);
-        self.process_subst_source(read, sub.list.to_string(), io)
+        self.process_subst_source(read, Body::List(sub.list.clone()), io)
     }
 
     /// Starts `source` with its stdout (`read`) or stdin on a pipe; returns our end.
-    fn process_subst_source(&mut self, read: bool, source: String, io: &Io) -> Result<u32, String> {
+    fn process_subst_source(&mut self, read: bool, body: Body, io: &Io) -> Result<u32, String> {
         let (r, w) = sys::pipe().map_err(|e| format!("bash: pipe: {}\n", e.message()))?;
         let mut child_io = io.clone();
         let (child_end, our_end, child_fd) = if read { (w, r, 1) } else { (r, w, 0) };
         child_io.0.insert(child_fd, child_end);
-        let pid = self.spawn_sub(source, &child_io);
+        let pid = self.spawn_sub(body, &child_io);
         // SAFETY: `child_end` came from `pipe` above; the child has its own copy.
         unsafe { sys::close(child_end) };
         let pid = pid.map_err(|_| "bash: fork failed\n".to_string())?;

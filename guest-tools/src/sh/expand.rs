@@ -171,7 +171,7 @@ impl Shell {
         };
         let mut cio = io.clone();
         cio.0.insert(1, w);
-        let pid = self.spawn_sub(src.to_string(), &cio);
+        let pid = self.spawn_sub(super::state::Body::Source(src.to_string()), &cio);
         // SAFETY: both ends came from `pipe` above; the child has its own copy of `w`.
         let mut data = unsafe {
             crate::sys::close(w);

@@ -22,6 +22,8 @@ mod glob;
 mod ifs;
 mod param;
 mod quote;
+#[cfg(test)]
+mod roundtrip_tests;
 mod state;
 mod test;
 
@@ -84,18 +86,28 @@ pub fn main(args: Vec<OsString>) -> i32 {
         .into_iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let start = crate::sys::start_state();
-    if !start.is_empty() {
-        return match state::SubState::decode(&start) {
-            Some(sub) => {
-                let mut sh = Shell::from_sub(&sub);
-                sh.run_source(&sub.source)
-            }
-            None => {
-                eprintln!("bash: corrupt subshell state");
-                2
-            }
-        };
+    match rcabox_proto::StartState::decode(&crate::sys::start_state()) {
+        Ok(rcabox_proto::StartState::Fresh) => {}
+        Ok(rcabox_proto::StartState::Shell(bytes)) => {
+            return match state::SubState::decode(&bytes) {
+                Some(sub) => {
+                    let mut sh = Shell::from_sub(&sub);
+                    sh.run_body(sub.body)
+                }
+                None => {
+                    eprintln!("bash: corrupt subshell state");
+                    2
+                }
+            };
+        }
+        Ok(other) => {
+            eprintln!("bash: started with another program's start state ({other:?})");
+            return 2;
+        }
+        Err(e) => {
+            eprintln!("bash: {e}");
+            return 2;
+        }
     }
     let mut sh = Shell::new();
     let mut i = 1;

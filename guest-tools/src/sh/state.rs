@@ -103,21 +103,38 @@ pub struct Shell {
     pub traps: HashMap<String, String>,
 }
 
-/// What a subshell starts from: the parent's state and the code to run.
+/// What a subshell runs: a piece of the parent's syntax tree, passed as the tree (never printed
+/// and parsed again, which could change its meaning or fail), or text the parent never parsed
+/// (the inside of `$(...)`, which brush keeps as text).
+#[derive(Debug, Serialize, Deserialize)]
+pub enum Body {
+    /// Source text, parsed by the child.
+    Source(String),
+    /// `( list )` and `<( list )`.
+    List(ast::CompoundList),
+    /// `cmd &`.
+    AndOr(ast::AndOrList),
+    /// A pipeline stage other than a plain program.
+    Command(ast::Command),
+}
+
+/// What a subshell starts from: the parent's state and the code to run. Travels as
+/// [`rcabox_proto::StartState::Shell`].
 #[derive(Serialize, Deserialize)]
 pub struct SubState {
     vars: Vec<(String, Var)>,
-    funcs: Vec<String>,
+    funcs: Vec<ast::FunctionDefinition>,
     positional: Vec<String>,
     name: String,
     status: i32,
     opts: Opts,
+    line: usize,
     /// The code to run.
-    pub source: String,
+    pub body: Body,
 }
 
 impl SubState {
-    /// Reads a start state.
+    /// Reads a subshell's state from a start state's bytes.
     pub fn decode(b: &[u8]) -> Option<Self> {
         serde_json::from_slice(b).ok()
     }
@@ -167,31 +184,32 @@ impl Shell {
         sh.name = sub.name.clone();
         sh.status = sub.status;
         sh.opts = sub.opts.clone();
-        for src in &sub.funcs {
-            if let Ok(prog) = super::exec::parse(src) {
-                let _ = sh.run_program(&prog, &Io::default());
-            }
+        sh.line = sub.line;
+        for f in &sub.funcs {
+            sh.funcs.insert(f.fname.value.clone(), Rc::new(f.clone()));
         }
-        sh.status = sub.status;
         sh
     }
 
-    /// The state a subshell running `source` starts from.
-    pub fn to_sub(&self, source: String) -> Vec<u8> {
+    /// The start state of a subshell running `body`, encoded for a spawn request.
+    pub fn to_sub(&self, body: Body) -> Vec<u8> {
         let sub = SubState {
             vars: self
                 .vars
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            funcs: self.funcs.values().map(|f| f.to_string()).collect(),
+            funcs: self.funcs.values().map(|f| f.as_ref().clone()).collect(),
             positional: self.positional.clone(),
             name: self.name.clone(),
             status: self.status,
             opts: self.opts.clone(),
-            source,
+            line: self.line,
+            body,
         };
-        serde_json::to_vec(&sub).unwrap_or_default()
+        // Serialising owned trees of strings and numbers cannot fail.
+        let bytes = serde_json::to_vec(&sub).unwrap_or_default();
+        rcabox_proto::StartState::Shell(bytes).encode()
     }
 
     /// A variable's scalar value.
@@ -249,17 +267,28 @@ impl Shell {
 
     /// Parses and runs `source`, returning the final status (`exit` included).
     pub fn run_source(&mut self, source: &str) -> i32 {
+        self.run_body(Body::Source(source.to_string()))
+    }
+
+    /// Runs a subshell's or a script's code, then its `EXIT` trap; the final status.
+    pub fn run_body(&mut self, body: Body) -> i32 {
         let io = Io::default();
-        let status = match super::exec::parse(source) {
-            Ok(prog) => match self.run_program(&prog, &io) {
-                Ok(s) => s,
-                Err(Ctl::Exit(s)) | Err(Ctl::Return(s)) => s,
-                Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => self.status,
+        let ran = match &body {
+            Body::Source(source) => match super::exec::parse(source) {
+                Ok(prog) => self.run_program(&prog, &io),
+                Err(msg) => {
+                    io.err(&format!("{}: {msg}\n", self.name));
+                    Ok(2)
+                }
             },
-            Err(msg) => {
-                io.err(&format!("{}: {msg}\n", self.name));
-                2
-            }
+            Body::List(list) => self.run_list(list, &io),
+            Body::AndOr(ao) => self.run_and_or(ao, &io),
+            Body::Command(cmd) => self.run_command(cmd, &io),
+        };
+        let status = match ran {
+            Ok(s) => s,
+            Err(Ctl::Exit(s)) | Err(Ctl::Return(s)) => s,
+            Err(Ctl::Break(_)) | Err(Ctl::Continue(_)) => self.status,
         };
         let status = match self.traps.remove("EXIT") {
             Some(cmd) => {

@@ -6,6 +6,9 @@ mod html;
 mod markdown;
 mod svg;
 
+/// Escapes text for HTML (the bench's page uses the report's escaping).
+pub use svg::esc;
+
 use std::path::{Path, PathBuf};
 
 use crate::run::score::score_run;

@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug)]
 pub struct MemBudget {
     used: AtomicU64,
+    /// The most `used` has been: what `rcabox bench` reports as a command's peak memory.
+    peak: AtomicU64,
     max: u64,
 }
 
@@ -29,6 +31,7 @@ impl MemBudget {
     pub fn new(max: u64) -> Arc<Self> {
         Arc::new(MemBudget {
             used: AtomicU64::new(0),
+            peak: AtomicU64::new(0),
             max,
         })
     }
@@ -38,12 +41,23 @@ impl MemBudget {
         self.used.load(Ordering::SeqCst)
     }
 
+    /// The most held at once so far.
+    pub fn peak(&self) -> u64 {
+        self.peak.load(Ordering::SeqCst)
+    }
+
     fn take(&self, bytes: u64) -> bool {
-        self.used
+        match self
+            .used
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |u| {
                 u.checked_add(bytes).filter(|n| *n <= self.max)
-            })
-            .is_ok()
+            }) {
+            Ok(before) => {
+                self.peak.fetch_max(before + bytes, Ordering::SeqCst);
+                true
+            }
+            Err(_) => false,
+        }
     }
 
     /// Holds `bytes`, or `None` when the budget cannot give them.
@@ -100,6 +114,7 @@ mod tests {
         assert!(!c.grow(1));
         assert_eq!(b.used(), 100);
         drop(a);
+        assert_eq!(b.peak(), 100);
         assert!(c.grow(60));
         drop(c);
         assert_eq!(b.used(), 0);

@@ -17,6 +17,10 @@ pub const MAX_MEMORY: usize = 4 << 30;
 /// 1 MiB a 20,000-term sum overflowed where bash and gawk print it.
 const MAX_WASM_STACK: usize = 8 << 20;
 
+/// Bytes of a freed instance slot's linear memory and table zeroed in place for reuse instead
+/// of decommitted (see `config`).
+const KEEP_RESIDENT: usize = 1 << 20;
+
 /// Host stack for a process thread: wasm runs on it, up to `MAX_WASM_STACK`, with room above
 /// that for the host calls a guest at its deepest still makes. Address space only: a thread
 /// touches the pages it uses.
@@ -47,6 +51,11 @@ pub fn config() -> wasmtime::Config {
     pool.max_memory_size(MAX_MEMORY);
     pool.table_elements(200_000);
     pool.max_core_instance_size(4 << 20);
+    // A freed slot's first pages are zeroed in place rather than handed back with madvise: a
+    // short process touches little more than this, and madvise's page-table teardown costs
+    // every core an interrupt (TLB shootdown) and the next process a page fault per page.
+    pool.linear_memory_keep_resident(KEEP_RESIDENT);
+    pool.table_keep_resident(KEEP_RESIDENT);
     cfg.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
     cfg
 }

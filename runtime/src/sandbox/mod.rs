@@ -192,6 +192,11 @@ pub struct CommandResult {
     pub error_kind: Option<ErrorKind>,
     /// Wall time from start to exit.
     pub duration_ms: f64,
+    /// The most host memory the command's processes and buffers held at once (linear memories,
+    /// pipes, heredocs, spawn requests: what its memory budget counts). Not in trajectories:
+    /// pipe buffers depend on scheduling, and trajectories are compared byte for byte.
+    #[serde(skip)]
+    pub peak_memory_bytes: u64,
 }
 
 mod lossy {
@@ -351,6 +356,7 @@ impl Session {
             stderr_truncated: e.truncated,
             error_kind: stopped.or(soft),
             duration_ms: (start.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+            peak_memory_bytes: ctx.memory.peak(),
         }
     }
 }

@@ -1,32 +1,37 @@
-//! `rcabox bench`: the latency an agent pays per command, in the sandbox and natively, in one
-//! run on this machine.
+//! `rcabox bench`: the latency an agent pays per command, in the sandbox and on its peers, in
+//! one run on this machine.
 //!
 //! Each command of a mix (default: `benches/mix/agent.txt`, built in) runs `--repeat` times in
-//! a warm sandbox session, as an episode runs it, and on each peer ([`peers`]): `bash -c` in a
-//! read-only copy of the snapshot alternating with it, so a slow spell of a shared machine falls
-//! on both sides, and `docker exec` into a container over the copy after them, since the
-//! daemon's work after an exec would slow whatever ran next. It reports p50/p90/p99 per side,
-//! the speed-up over each peer per command and its geometric mean, the same commands through `rcabox mcp` over stdio (the path an IDE agent takes), and
-//! the first command of a fresh process with an empty module cache, with the build-time
-//! artifact and warm (wall time and peak RSS). docs/PERFORMANCE.md has the method.
+//! a warm sandbox session, as an episode runs it ([`measure`]), and on each peer ([`peers`]):
+//! `bash -c` over a read-only copy of the snapshot, bashkit and just-bash (a fresh interpreter a
+//! command over the same copy) alternating with it, so a slow spell of a shared machine falls on
+//! every side, and `docker exec` into a container over the copy after them, since the daemon's
+//! work after an exec would slow whatever ran next. It reports p50/p90/p99 per side, the
+//! speed-up over each peer per command and its geometric mean, peak memory and MB/s per
+//! command, the same commands through `rcabox mcp` over stdio ([`mcp`], the path an IDE agent
+//! takes), the first command of a fresh process and many episodes at once ([`process`]), as
+//! tables, JSON ([`report`]) or an HTML page with the plot ([`html`]). docs/PERFORMANCE.md has
+//! the method.
 
+mod html;
 mod mcp;
+mod measure;
 mod peers;
 mod process;
 mod report;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::{Context, bail};
 use rcabox_runtime::sandbox::{Runtime, Session, SessionConfig};
 use serde_json::json;
 
 use mcp::Mcp;
-use peers::{Docker, Native, PEERS, Peer};
+use measure::{command_row, named_input_bytes};
+use peers::{Native, PEERS, Peer};
 use process::{episodes_at_once, first_command};
-use report::{geometric_mean, percentile_json, percentiles, print_tables, speedups};
+use report::{geometric_mean, percentiles, print_tables, speedups};
 
 /// The standard mix.
 const MIX: &str = include_str!("../../../benches/mix/agent.txt");
@@ -65,22 +70,9 @@ pub struct BenchArgs {
     /// Print one JSON object instead of tables.
     #[arg(long)]
     json: bool,
-}
-
-/// Runs `cmd` on `peer`, keeping its time when `keep` and its status always.
-fn timed(
-    peer: &mut dyn Peer,
-    cmd: &str,
-    keep: bool,
-    times: &mut Vec<f64>,
-    exit: &mut i32,
-) -> anyhow::Result<()> {
-    let t = Instant::now();
-    *exit = peer.run(cmd)?;
-    if keep {
-        times.push(t.elapsed().as_secs_f64() * 1e3);
-    }
-    Ok(())
+    /// Also write the report as one HTML page with the plot (opens offline).
+    #[arg(long)]
+    html: Option<PathBuf>,
 }
 
 /// The commands of a mix text.
@@ -135,21 +127,15 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
     let mut peers: Vec<Box<dyn Peer>> = Vec::new();
     let mut skipped = Vec::new();
     let copy = work.path().join("native");
-    if a.against.iter().any(|p| p == "native" || p == "docker") {
+    // Every peer reads the same read-only copy, without the names the sandbox hides.
+    if !a.against.is_empty() {
         let native = Native::new(&snapshot, &copy, &config.hidden)?;
         if a.against.iter().any(|p| p == "native") {
             peers.push(Box::new(native));
         }
     }
-    for p in &a.against {
-        let started = match p.as_str() {
-            "native" => continue,
-            "docker" => Docker::start(&copy).map(|d| Box::new(d) as Box<dyn Peer>),
-            other => Err(format!(
-                "{other}: skipped, no adapter for it in this build yet"
-            )),
-        };
-        match started {
+    for p in a.against.iter().filter(|p| *p != "native") {
+        match peers::start(p, &copy) {
             Ok(peer) => peers.push(peer),
             Err(line) => skipped.push(line),
         }
@@ -182,56 +168,15 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
     };
     let mut rows = Vec::new();
     for cmd in &cmds {
-        let mut over_mcp = Vec::new();
-        let mut ours = Vec::new();
-        let mut our_exit = 0;
-        let mut theirs: Vec<(Vec<f64>, i32)> = vec![(Vec::new(), 0); peers.len()];
-        // One unmeasured run each warms the page cache and the session's module instances.
-        for i in 0..=a.repeat {
-            let t = Instant::now();
-            let r = session.run(cmd);
-            let ms = t.elapsed().as_secs_f64() * 1e3;
-            our_exit = r.exit_code;
-            if i > 0 {
-                ours.push(ms);
-            }
-            if let Some(m) = mcp.as_mut() {
-                let t = Instant::now();
-                m.request(
-                    "tools/call",
-                    json!({"name": "code_exec", "arguments": {"cmd": cmd}}),
-                )?;
-                if i > 0 {
-                    over_mcp.push(t.elapsed().as_secs_f64() * 1e3);
-                }
-            }
-            for (peer, (times, exit)) in peers.iter_mut().zip(theirs.iter_mut()) {
-                if peer.interleaved() {
-                    timed(peer.as_mut(), cmd, i > 0, times, exit)?;
-                }
-            }
-        }
-        // The next command's unmeasured first run absorbs what these leave behind.
-        for (peer, (times, exit)) in peers.iter_mut().zip(theirs.iter_mut()) {
-            if !peer.interleaved() {
-                for i in 0..=a.repeat {
-                    timed(peer.as_mut(), cmd, i > 0, times, exit)?;
-                }
-            }
-        }
-        let ours = percentiles(ours);
-        let mut row = json!({"command": cmd, "exit": our_exit, "rcabox_ms": percentile_json(ours)});
-        if !over_mcp.is_empty() {
-            row["mcp_ms"] = percentile_json(percentiles(over_mcp));
-        }
-        for (peer, (times, exit)) in peers.iter().zip(theirs) {
-            let p = percentiles(times);
-            let name = peer.name();
-            row[format!("{name}_exit")] = json!(exit);
-            row[format!("{name}_ms")] = percentile_json(p);
-            row[format!("speedup_vs_{name}")] = json!(p[0] / ours[0]);
-        }
-        rows.push(row);
+        let input = named_input_bytes(&snapshot, cmd);
+        rows.push(command_row(
+            cmd,
+            a.repeat,
+            &mut session,
+            mcp.as_mut(),
+            &mut peers,
+            input,
+        )?);
     }
     // The container goes before the concurrency rows, which want the machine to themselves.
     let labels: Vec<(&str, &str)> = peers.iter().map(|p| (p.name(), p.label())).collect();
@@ -277,6 +222,10 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
     });
     for (key, g) in other_geomeans {
         report[key] = json!(g);
+    }
+    if let Some(path) = &a.html {
+        std::fs::write(path, html::page(&report))
+            .with_context(|| format!("writing --html {}", path.display()))?;
     }
     if a.json {
         println!("{report}");

@@ -8,11 +8,38 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use rcabox_runtime::sandbox::{Runtime, Session, SessionConfig};
 
-/// One `rcabox exec --snapshot S true` as a new process: (milliseconds, peak RSS in MB).
+/// Waits for `child`: (its exit status, or -1 after a signal; the peak resident memory of it
+/// and the descendants it waited for, in MB). std's `Child::wait` drops the rusage `wait4`
+/// gives, so this reaps the child itself.
 #[allow(
     clippy::zombie_processes,
-    reason = "the child is reaped by `wait4`, which std's `Child::wait` cannot do (it drops the rusage)"
+    reason = "the child is reaped here by `wait4`, not by `Child::wait`"
 )]
+pub(super) fn wait_with_peak(child: std::process::Child) -> anyhow::Result<(i32, f64)> {
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: `pid` is our own child, not yet waited for; both pointers are to live locals.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            break;
+        }
+        let e = std::io::Error::last_os_error();
+        if e.kind() != std::io::ErrorKind::Interrupted {
+            return Err(e).context("waiting for a child process");
+        }
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    Ok((code, usage.ru_maxrss as f64 / 1024.0))
+}
+
+/// One `rcabox exec --snapshot S true` as a new process: (milliseconds, peak RSS in MB).
 pub(super) fn first_command(
     snapshot: &Path,
     cache: &Path,
@@ -29,19 +56,11 @@ pub(super) fn first_command(
         c.env("RCABOX_BUILT_IN", "0");
     }
     let child = c.spawn().context("starting rcabox exec")?;
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not yet waited for; both pointers are to live locals.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    if r != pid || status != 0 {
+    let (status, peak) = wait_with_peak(child)?;
+    if status != 0 {
         bail!("rcabox exec true failed (status {status})");
     }
-    Ok((
-        t.elapsed().as_secs_f64() * 1e3,
-        usage.ru_maxrss as f64 / 1024.0,
-    ))
+    Ok((t.elapsed().as_secs_f64() * 1e3, peak))
 }
 
 /// This process's resident and peak resident memory, in MB (`/proc/self/status`).

@@ -717,8 +717,24 @@ impl SourceLocation for CompoundList {
     }
 }
 
+thread_local! {
+    /// rcabox: here-document bodies waiting for the end of the line that opened them, and how
+    /// many lists are being printed (outside any, a body prints where its `<<` is).
+    static HEREDOCS: std::cell::RefCell<(usize, Vec<String>)> =
+        const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
 impl Display for CompoundList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        HEREDOCS.with(|h| h.borrow_mut().0 += 1);
+        let r = self.fmt_items(f);
+        HEREDOCS.with(|h| h.borrow_mut().0 -= 1);
+        r
+    }
+}
+
+impl CompoundList {
+    fn fmt_items(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for (i, item) in self.0.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
@@ -732,6 +748,17 @@ impl Display for CompoundList {
                 // Skip
             } else {
                 write!(f, "{}", item.1)?;
+            }
+
+            // rcabox: the bodies of the item's here-documents follow the end of its line, so
+            // `cat <<EOF | wc -l` prints as bash reads it (the body printed right after `<<EOF`
+            // left `| wc -l` on a line of its own, a syntax error).
+            let bodies = HEREDOCS.with(|h| std::mem::take(&mut h.borrow_mut().1));
+            if !bodies.is_empty() {
+                writeln!(f)?;
+                for b in bodies {
+                    write!(f, "{b}")?;
+                }
             }
         }
 
@@ -1340,8 +1367,10 @@ impl Display for CommandPrefixOrSuffixItem {
             Self::IoRedirect(io_redirect) => write!(f, "{io_redirect}"),
             Self::Word(word) => write!(f, "{word}"),
             Self::AssignmentWord(_assignment, word) => write!(f, "{word}"),
+            // rcabox: the subshell prints its own parentheses; `{kind}({subshell_command})`
+            // printed `<(( cmd ))`, an arithmetic command when parsed again.
             Self::ProcessSubstitution(kind, subshell_command) => {
-                write!(f, "{kind}({subshell_command})")
+                write!(f, "{kind}{subshell_command}")
             }
         }
     }
@@ -1484,8 +1513,9 @@ impl SourceLocation for RedirectList {
 
 impl Display for RedirectList {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // rcabox: a space before each; `} >f 2>&1` printed as `}>f2>&1`, one file `f2`.
         for item in &self.0 {
-            write!(f, "{item}")?;
+            write!(f, " {item}")?;
         }
         Ok(())
     }
@@ -1665,17 +1695,50 @@ impl SourceLocation for IoHereDocument {
     }
 }
 
+/// A here-document tag after quote removal, as bash matches the closing line (rcabox).
+fn unquoted_tag(tag: &str) -> String {
+    let mut out = String::new();
+    let mut chars = tag.chars();
+    let (mut single, mut double) = (false, false);
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '\\' if !single => {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 impl Display for IoHereDocument {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.remove_tabs {
             write!(f, "-")?;
         }
 
-        writeln!(f, "{}", self.here_end)?;
-        write!(f, "{}", self.doc)?;
-        writeln!(f, "{}", self.here_end)?;
-
-        Ok(())
+        // rcabox: the closing line is the tag after quote removal; `<<'EOF'` closed with
+        // `'EOF'` printed a here-document that never ends. Inside a list the body waits for
+        // the end of the line (see `CompoundList`'s printing).
+        let body = format!("{}{}\n", self.doc, unquoted_tag(&self.here_end.value));
+        let deferred = HEREDOCS.with(|h| {
+            let mut h = h.borrow_mut();
+            if h.0 == 0 {
+                return false;
+            }
+            h.1.push(body.clone());
+            true
+        });
+        if deferred {
+            write!(f, "{}", self.here_end)
+        } else {
+            writeln!(f, "{}", self.here_end)?;
+            write!(f, "{body}")
+        }
     }
 }
 

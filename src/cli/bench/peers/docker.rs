@@ -1,68 +1,16 @@
-//! What rcabox is measured against: the same command as native `bash -c` over a read-only copy
-//! of the snapshot, and `docker exec` into a running container that holds the same programs.
-//! A peer that cannot run here is skipped with a line saying how to add it.
+//! `docker exec CONTAINER bash -c CMD` into one container started for the bench: what a
+//! harness that isolates agents in containers (Harbor, Inspect's docker sandbox) pays per
+//! command.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::Context;
 
-/// Peers `--against` accepts.
-pub(super) const PEERS: &[&str] = &["native", "docker", "bashkit", "just-bash"];
+use super::{Outcome, Peer};
 
 /// The image `docker` runs in (deploy/container/peer-image.sh builds it).
 const DOCKER_IMAGE: &str = "rcabox-bench-peer";
-
-/// A way to run one shell command over the snapshot.
-pub(super) trait Peer {
-    /// Its name in `--against` and in the report's field names.
-    fn name(&self) -> &'static str;
-    /// Its column heading.
-    fn label(&self) -> &'static str;
-    /// Runs `cmd` to completion, output discarded; its exit status.
-    fn run(&mut self, cmd: &str) -> anyhow::Result<i32>;
-    /// Whether its runs alternate with rcabox's. A peer whose runs disturb the machine for a
-    /// while after they return (a container daemon) runs after rcabox's, command by command.
-    fn interleaved(&self) -> bool {
-        true
-    }
-}
-
-/// `bash -c` in a read-only copy of the snapshot, a new process a command.
-pub(super) struct Native {
-    dir: PathBuf,
-}
-
-impl Native {
-    /// Copies `snapshot` without the hidden names into `dir`.
-    pub(super) fn new(snapshot: &Path, dir: &Path, hidden: &[String]) -> anyhow::Result<Self> {
-        readonly_copy(snapshot, dir, hidden)?;
-        Ok(Native {
-            dir: dir.to_path_buf(),
-        })
-    }
-}
-
-impl Peer for Native {
-    fn name(&self) -> &'static str {
-        "native"
-    }
-    fn label(&self) -> &'static str {
-        "bash -c"
-    }
-    fn run(&mut self, cmd: &str) -> anyhow::Result<i32> {
-        let o = Command::new("bash")
-            .arg("-c")
-            .arg(cmd)
-            .current_dir(&self.dir)
-            .env("LC_ALL", "C.UTF-8")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .context("running bash -c")?;
-        Ok(o.code().unwrap_or(-1))
-    }
-}
 
 /// `docker exec CONTAINER bash -c CMD` into one container started for the bench, with no
 /// network and the read-only copy of the snapshot mounted read-only: what a harness that
@@ -129,7 +77,7 @@ impl Peer for Docker {
     fn label(&self) -> &'static str {
         "docker exec"
     }
-    fn run(&mut self, cmd: &str) -> anyhow::Result<i32> {
+    fn run(&mut self, cmd: &str) -> anyhow::Result<Outcome> {
         let o = Command::new("docker")
             .args([
                 "exec",
@@ -144,7 +92,12 @@ impl Peer for Docker {
             .stderr(Stdio::null())
             .status()
             .context("running docker exec")?;
-        Ok(o.code().unwrap_or(-1))
+        // The command's memory is the container's, which `docker exec` does not report.
+        Ok(Outcome {
+            exit: o.code().unwrap_or(-1),
+            ms: None,
+            peak_mb: None,
+        })
     }
     fn interleaved(&self) -> bool {
         // The daemon's work after an exec (containerd's shim, dockerd's bookkeeping) runs on
@@ -162,30 +115,4 @@ impl Drop for Docker {
             .stderr(Stdio::null())
             .status();
     }
-}
-
-/// Copies the snapshot without the names the sandbox hides, read-only, for the peers.
-fn readonly_copy(from: &Path, to: &Path, hidden: &[String]) -> anyhow::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let e = e?;
-        let name = e.file_name();
-        if hidden.iter().any(|h| *h == name.to_string_lossy()) {
-            continue;
-        }
-        let (src, dst) = (e.path(), to.join(&name));
-        let ty = e.file_type()?;
-        if ty.is_dir() {
-            readonly_copy(&src, &dst, hidden)?;
-        } else if ty.is_file() {
-            std::fs::copy(&src, &dst)?;
-            let mut p = std::fs::metadata(&dst)?.permissions();
-            p.set_readonly(true);
-            std::fs::set_permissions(&dst, p)?;
-        }
-    }
-    let mut p = std::fs::metadata(to)?.permissions();
-    p.set_readonly(true);
-    std::fs::set_permissions(to, p)?;
-    Ok(())
 }

@@ -1,0 +1,55 @@
+//! `bash -c` in a read-only copy of the snapshot, a new process a command: what a harness that
+//! runs agents' commands on the host pays, without any isolation.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::Context;
+
+use super::{Outcome, Peer, readonly_copy};
+use crate::cli::bench::process::wait_with_peak;
+
+/// `bash -c` with `LC_ALL=C.UTF-8` in the copy.
+pub(in crate::cli::bench) struct Native {
+    dir: PathBuf,
+}
+
+impl Native {
+    /// Copies `snapshot` without the hidden names into `dir`.
+    pub(in crate::cli::bench) fn new(
+        snapshot: &Path,
+        dir: &Path,
+        hidden: &[String],
+    ) -> anyhow::Result<Self> {
+        readonly_copy(snapshot, dir, hidden)?;
+        Ok(Native {
+            dir: dir.to_path_buf(),
+        })
+    }
+}
+
+impl Peer for Native {
+    fn name(&self) -> &'static str {
+        "native"
+    }
+    fn label(&self) -> &'static str {
+        "bash -c"
+    }
+    fn run(&mut self, cmd: &str) -> anyhow::Result<Outcome> {
+        let child = Command::new("bash")
+            .arg("-c")
+            .arg(cmd)
+            .current_dir(&self.dir)
+            .env("LC_ALL", "C.UTF-8")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("running bash -c")?;
+        let (exit, peak) = wait_with_peak(child)?;
+        Ok(Outcome {
+            exit,
+            ms: None,
+            peak_mb: Some(peak),
+        })
+    }
+}
