@@ -59,6 +59,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod agents;
 pub mod answer;
 pub mod episode;

@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use rcabox_runtime::agents::{self, AgentOptions};
 use rcabox_runtime::episode::{Settings, prompt};
 use rcabox_runtime::run::{self, EpisodeInfo, Plan, RunInfo, episode_dir, write_atomic};
-use rcabox_runtime::sandbox::engine::default_cache_dir;
+use rcabox_runtime::sandbox::default_cache_dir;
 use rcabox_runtime::score::{Matcher, score_answer};
 use rcabox_runtime::snapshot::SnapshotError;
 use rcabox_runtime::snapshot::bundle::{self, BUNDLE_NAME};

@@ -1,11 +1,11 @@
-// The just-bash peer of `rcabox bench` (src/cli/bench/peers/just_bash.rs): a fresh
+// The just-bash peer of `rcabox bench` (src/cli/bench/peers/line.rs): a fresh
 // interpreter a command over a read-only overlay of the snapshot, as an agent harness embeds it.
 // Reads one JSON string (a command) a line on stdin, answers one line of JSON for each:
 // {"exit": status, "ms": time of constructing the interpreter and running the command}.
 import { createInterface } from "node:readline";
 import { Bash, OverlayFs } from "just-bash";
 
-const root = process.argv[2];
+const root = process.argv[process.argv.length - 1];
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 for await (const line of lines) {
   const cmd = JSON.parse(line);

@@ -208,33 +208,43 @@ impl Shell {
         self.set_value("PIPESTATUS", Value::Indexed(m));
     }
 
+    /// Whether `sc` names an external program this shell can start itself: a plain name that is
+    /// not a function or builtin, without assignments before it.
+    pub fn runs_directly(&self, sc: &ast::SimpleCommand) -> bool {
+        let has_assign = sc
+            .prefix
+            .as_ref()
+            .is_some_and(|p| p.0.iter().any(|i| matches!(i, Item::AssignmentWord(..))));
+        let name = sc
+            .word_or_name
+            .as_ref()
+            .map(|w| w.value.as_str())
+            .unwrap_or("");
+        let plain = !name.is_empty()
+            && !name.contains(['$', '`', '\'', '"', '\\', '*', '?', '[', '{', '~']);
+        plain && !has_assign && !self.funcs.contains_key(name) && !super::builtins::is_builtin(name)
+    }
+
+    /// Expands `sc` and starts its program on `io`; the status when nothing starts (a failed
+    /// redirection, a command not found).
+    pub fn spawn_simple(&mut self, sc: &ast::SimpleCommand, io: &Io) -> Result<u32, i32> {
+        let mut status = 0;
+        match self.prepare_simple(sc, io, &mut status) {
+            Ok(Some((argv, stage_io, _opened, env))) if !argv.is_empty() => {
+                self.spawn_program(&argv, &stage_io, env)
+            }
+            Ok(_) => Err(if status == 0 { 1 } else { status }),
+            Err(Ctl::Exit(s)) => Err(s),
+            Err(_) => Err(1),
+        }
+    }
+
     /// Starts one stage of a pipeline: an external program directly, anything else in a subshell.
     fn spawn_stage(&mut self, cmd: &Command, io: &Io) -> Option<u32> {
-        if let Command::Simple(sc) = cmd {
-            let has_assign = sc
-                .prefix
-                .as_ref()
-                .is_some_and(|p| p.0.iter().any(|i| matches!(i, Item::AssignmentWord(..))));
-            let name = sc
-                .word_or_name
-                .as_ref()
-                .map(|w| w.value.as_str())
-                .unwrap_or("");
-            let plain = !name.is_empty()
-                && !name.contains(['$', '`', '\'', '"', '\\', '*', '?', '[', '{', '~']);
-            if plain
-                && !has_assign
-                && !self.funcs.contains_key(name)
-                && !super::builtins::is_builtin(name)
-            {
-                let mut status = 0;
-                return match self.prepare_simple(sc, io, &mut status) {
-                    Ok(Some((argv, stage_io, _opened, env))) if !argv.is_empty() => {
-                        self.spawn_program(&argv, &stage_io, env).ok()
-                    }
-                    _ => None,
-                };
-            }
+        if let Command::Simple(sc) = cmd
+            && self.runs_directly(sc)
+        {
+            return self.spawn_simple(sc, io).ok();
         }
         self.spawn_sub(Body::Command(cmd.clone()), io).ok()
     }

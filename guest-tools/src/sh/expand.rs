@@ -7,8 +7,8 @@
 //! [`super::param`] (with [`super::assign`]), [`super::ifs`], [`super::glob`],
 //! [`super::quote`], and shell patterns in [`crate::pattern`].
 
-use brush_parser::ParserOptions;
 use brush_parser::word::{self, WordPiece as WP};
+use brush_parser::{ParserOptions, ast};
 
 use super::Io;
 use super::brace::brace_expand;
@@ -164,6 +164,37 @@ impl Shell {
         Ok(())
     }
 
+    /// The one simple command `$(src)` is, when this shell can start its program itself with the
+    /// same effect as a subshell would: a program (see `runs_directly`) whose words cannot change
+    /// this shell's state or end it (no `${`, whose `:=` assigns and `?` exits, no arithmetic,
+    /// whose `++` assigns, and no variable a subshell reads differently). `$(wc -l < "$f")` in a loop then costs one process an
+    /// iteration, not two.
+    fn lone_program(&self, src: &str) -> Option<ast::SimpleCommand> {
+        // `$RANDOM` and `$BASHPID` read differently in a subshell.
+        if ["${", "$((", "$[", "RANDOM", "BASHPID"]
+            .iter()
+            .any(|s| src.contains(s))
+        {
+            return None;
+        }
+        let prog = super::exec::parse(src).ok()?;
+        let [list] = prog.complete_commands.as_slice() else {
+            return None;
+        };
+        let [ast::CompoundListItem(ao, ast::SeparatorOperator::Sequence)] = list.0.as_slice()
+        else {
+            return None;
+        };
+        let p = &ao.first;
+        if !ao.additional.is_empty() || p.bang || p.timed.is_some() {
+            return None;
+        }
+        match p.seq.as_slice() {
+            [ast::Command::Simple(sc)] if self.runs_directly(sc) => Some(sc.clone()),
+            _ => None,
+        }
+    }
+
     /// Runs `src` in a subshell and returns its output without trailing newlines.
     pub fn capture(&mut self, src: &str, io: &Io) -> String {
         let Ok((r, w)) = crate::sys::pipe() else {
@@ -171,13 +202,18 @@ impl Shell {
         };
         let mut cio = io.clone();
         cio.0.insert(1, w);
-        let pid = self.spawn_sub(super::state::Body::Source(src.to_string()), &cio);
+        let pid = match self.lone_program(src) {
+            Some(sc) => self.spawn_simple(&sc, &cio),
+            None => self
+                .spawn_sub(super::state::Body::Source(src.to_string()), &cio)
+                .map_err(|_| 1),
+        };
         // SAFETY: both ends came from `pipe` above; the child has its own copy of `w`.
         let mut data = unsafe {
             crate::sys::close(w);
             crate::sys::read_to_end(r)
         };
-        let st = pid.map(crate::sys::wait).unwrap_or(1);
+        let st = pid.map_or_else(|s| s, crate::sys::wait);
         self.status = st;
         self.cmd_subst_status = Some(st);
         while data.last() == Some(&b'\n') {

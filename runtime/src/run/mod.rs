@@ -34,7 +34,12 @@ pub enum RunError {
     /// File system. (The error is part of the message, not a `source`: printed with its
     /// chain, it would appear twice.)
     #[error("{path}: {error}")]
-    Io { path: String, error: std::io::Error },
+    Io {
+        /// The file or directory.
+        path: String,
+        /// What the system said.
+        error: std::io::Error,
+    },
     /// A file of the run directory is not what it should be.
     #[error("{0}")]
     Invalid(String),

@@ -6,18 +6,21 @@
 //! `sh -c COMMAND` inside the sandbox and returns a [`CommandResult`]. The sandbox knows nothing
 //! of agents or episodes.
 
-pub mod budget;
-pub mod cpu;
-pub mod engine;
-pub mod fdtable;
+// The sandbox's parts are this crate's own: a user of the library needs the types re-exported
+// below. `vfs` is public for its fuzz target (fuzz/fuzz_targets/vfs_ops.rs), which drives the
+// in-memory filesystem directly.
+pub(crate) mod budget;
+pub(crate) mod cpu;
+pub(crate) mod engine;
+pub(crate) mod fdtable;
 mod hugepages;
-pub mod module_cache;
-pub mod output;
-pub mod pipe;
-pub mod process;
-pub mod python;
+pub(crate) mod module_cache;
+pub(crate) mod output;
+pub(crate) mod pipe;
+pub(crate) mod process;
+pub(crate) mod python;
 pub mod vfs;
-pub mod wasi;
+pub(crate) mod wasi;
 mod workspace;
 
 use std::path::{Path, PathBuf};
@@ -26,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-pub use engine::Runtime;
+pub use engine::{Runtime, default_cache_dir};
 use fdtable::{Backing, OpenFile};
 use output::Sink;
 pub use process::Cancel;

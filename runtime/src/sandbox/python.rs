@@ -3,10 +3,12 @@
 //! The interpreter comes from the `bashkit-cpython-wasm` crate (provenance and licences in
 //! docs/PYTHON.md): a module pre-initialised with Wizer, so an instance starts with the
 //! interpreter and the common standard-library modules already imported, and a zip of the
-//! standard library that the guest reads at [`STDLIB_PATH`]. Its contract: the export
-//! `bashkit_run() -> i32` runs one `python3` command line taken from WASI `args_get` and
-//! returns its status (or ends in `proc_exit`); one preopen, `/`, at descriptor 3, which is
-//! what every rcabox process has ([`super::wasi::imports::base_fds`]); one instance per call.
+//! standard library that the guest reads at `/usr/local/lib/python314.zip` (`vfs::resolve`;
+//! the pre-initialised module caches this zip's directory, so exactly these bytes must be
+//! served there). Its contract: the export `bashkit_run() -> i32` runs one `python3` command
+//! line taken from WASI `args_get` and returns its status (or ends in `proc_exit`); one
+//! preopen, `/`, at descriptor 3, which is what every rcabox process has
+//! ([`super::wasi::imports::base_fds`]); one instance per call.
 //!
 //! The module runs on the same engine, WASI layer and limits as every other program: rcabox
 //! compiles it with its own Cranelift settings (epoch interruption, the pooling allocator) and
@@ -18,13 +20,6 @@ use wasmtime::{Caller, Linker};
 use super::SandboxError;
 use super::process::ProcState;
 use super::wasi::{R, ret, split, write_u32};
-
-/// CPython's version inside the guest.
-pub const VERSION: &str = "3.14.8";
-
-/// Guest path of the standard library; the snapshot module caches this zip's directory, so
-/// exactly these bytes must be served here.
-pub const STDLIB_PATH: &str = "/usr/local/lib/python314.zip";
 
 /// The standard library, a zip read by CPython's `zipimport`.
 pub static STDLIB_ZIP: &[u8] = include_bytes!(env!("RCABOX_PYTHON_STDLIB_ZIP"));

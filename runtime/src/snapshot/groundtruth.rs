@@ -15,22 +15,31 @@ pub enum GroundTruthError {
     /// The file could not be read.
     #[error("{path}: cannot read ground truth: {source}")]
     Read {
+        /// The ground-truth file.
         path: String,
+        /// What the system said.
         source: std::io::Error,
     },
     /// The YAML is malformed or a field has the wrong shape.
     #[error("{path}:{line}: {message}")]
     Syntax {
+        /// The ground-truth file.
         path: String,
+        /// The line, from 1.
         line: usize,
+        /// What is wrong.
         message: String,
     },
     /// The YAML parses but breaks a rule of the format.
     #[error("{path}:{line}: {field}: {message}")]
     Invalid {
+        /// The ground-truth file.
         path: String,
+        /// The line, from 1.
         line: usize,
+        /// The field that breaks the rule.
         field: String,
+        /// The rule, and how to satisfy it.
         message: String,
     },
 }

@@ -24,14 +24,19 @@ pub enum SnapshotError {
     /// A file or directory could not be read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file or directory.
         path: String,
+        /// What the system said.
         source: std::io::Error,
     },
     /// A file is malformed; `line` is 0 when it does not apply.
     #[error("{path}:{line}: {message}")]
     Malformed {
+        /// The file.
         path: String,
+        /// The line, from 1; 0 for the whole file.
         line: usize,
+        /// What is wrong and how to fix it.
         message: String,
     },
 }

@@ -184,12 +184,20 @@ pub struct Writer {
 pub enum TrajectoryError {
     /// I/O. The cause is part of the message, not a `source`, so a context chain prints it once.
     #[error("{path}: {error}")]
-    Io { path: String, error: std::io::Error },
+    Io {
+        /// The trajectory file.
+        path: String,
+        /// What the system said.
+        error: std::io::Error,
+    },
     /// A line is not a trajectory record.
     #[error("{path}:{line}: {message}")]
     Malformed {
+        /// The trajectory file.
         path: String,
+        /// The line, from 1.
         line: usize,
+        /// What is wrong with it.
         message: String,
     },
 }

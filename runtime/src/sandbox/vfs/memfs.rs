@@ -18,11 +18,18 @@ pub type Ino = usize;
 pub enum MemNode {
     /// Child names to nodes.
     Dir {
+        /// Its entries.
         children: BTreeMap<String, Ino>,
+        /// Last change, nanoseconds since the epoch on the sandbox's clock.
         mtime: u64,
     },
     /// File contents.
-    File { data: Vec<u8>, mtime: u64 },
+    File {
+        /// The bytes.
+        data: Vec<u8>,
+        /// Last change, nanoseconds since the epoch on the sandbox's clock.
+        mtime: u64,
+    },
 }
 
 /// A node with its parent link, so that ancestry is a walk up (threat H-CPU-RENAME: the

@@ -38,8 +38,11 @@ pub enum SnapEntry {
     /// A regular file: its size, its path relative to the snapshot root on the host, and its
     /// identity (device, inode) when indexed, checked again when it is opened.
     File {
+        /// Bytes, when indexed.
         size: u64,
+        /// Path relative to the snapshot root on the host.
         host: PathBuf,
+        /// (device, inode) when indexed.
         id: (u64, u64),
     },
 }

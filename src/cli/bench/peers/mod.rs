@@ -1,13 +1,11 @@
 //! What rcabox is measured against, one file a peer: the same command as native `bash -c` over
 //! a read-only copy of the snapshot ([`native`]), `docker exec` into a running container that
-//! holds the same programs ([`docker`]), and the two embeddable agent sandboxes, bashkit in this
-//! process ([`bashkit`], behind the `bench-bashkit` feature) and just-bash under node
-//! ([`just_bash`]), each a fresh interpreter a command over the same files. A peer that cannot
-//! run here is skipped with a line saying how to add it.
+//! holds the same programs ([`docker`]), and the two embeddable agent sandboxes, bashkit and
+//! just-bash, each a runner process building a fresh interpreter a command over the same files
+//! ([`line`]). A peer that cannot run here is skipped with a line saying how to add it.
 
-mod bashkit;
 mod docker;
-mod just_bash;
+mod line;
 mod native;
 
 use std::path::Path;
@@ -51,8 +49,8 @@ pub(super) trait Peer {
 pub(super) fn start(name: &str, dir: &Path) -> Result<Box<dyn Peer>, String> {
     match name {
         "docker" => docker::Docker::start(dir).map(|p| Box::new(p) as Box<dyn Peer>),
-        "bashkit" => bashkit::Bashkit::start(dir).map(|p| Box::new(p) as Box<dyn Peer>),
-        "just-bash" => just_bash::JustBash::start(dir).map(|p| Box::new(p) as Box<dyn Peer>),
+        "bashkit" => line::LinePeer::bashkit(dir).map(|p| Box::new(p) as Box<dyn Peer>),
+        "just-bash" => line::LinePeer::just_bash(dir).map(|p| Box::new(p) as Box<dyn Peer>),
         other => Err(format!("{other}: skipped, no such peer")),
     }
 }
