@@ -268,7 +268,6 @@ fn bench_runs_the_standard_mix_against_bash() {
         // and this mix far less than the 512 MB default.
         let mb = c["rcabox_peak_mb"].as_f64().expect("peak");
         assert!(mb > 1.0 && mb < 512.0, "{c}");
-        assert!(c["native_peak_mb"].as_f64().is_some_and(|m| m > 0.0), "{c}");
     }
     for c in cmds {
         // `grep -c ERROR` finds none in a flag failure's logs: status 1 on both sides.

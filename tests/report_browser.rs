@@ -18,6 +18,19 @@ fn chromium() -> Option<PathBuf> {
         })
 }
 
+/// Chromium, or `None` with a line saying the test was skipped (never in CI, which installs it).
+fn chromium_or_skip() -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI must install chromium (.ci/run does)"
+        );
+        eprintln!("skipped: no chromium on this machine; `apt-get install chromium` to run it");
+    }
+    found
+}
+
 fn headless(browser: &Path, page: &Path, extra: &[&str]) -> std::process::Output {
     Command::new(browser)
         .args([
@@ -45,12 +58,7 @@ fn console(o: &std::process::Output) -> Vec<String> {
 
 #[test]
 fn html_report_renders_in_headless_chromium_without_console_errors() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must install chromium (.ci/run does)"
-        );
-        eprintln!("skipped: no chromium on this machine; `apt-get install chromium` to run it");
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let d = tempfile::tempdir().expect("tempdir");
@@ -124,12 +132,7 @@ fn html_report_renders_in_headless_chromium_without_console_errors() {
 
 #[test]
 fn bench_page_renders_its_plot_in_headless_chromium() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must install chromium (.ci/run does)"
-        );
-        eprintln!("skipped: no chromium on this machine; `apt-get install chromium` to run it");
+    let Some(browser) = chromium_or_skip() else {
         return;
     };
     let d = tempfile::tempdir().expect("tempdir");
