@@ -70,12 +70,13 @@ fn plot(r: &Value, sides: &[(String, String)]) -> String {
     }
     for (i, c) in cmds.iter().enumerate() {
         let top = 24.0 + group * i as f64;
-        let text: String = c["command"]
-            .as_str()
-            .unwrap_or("")
-            .chars()
-            .take(64)
-            .collect();
+        // 11px monospace is about 6.6px a character: 60 fit before the bars start.
+        let full = c["command"].as_str().unwrap_or("");
+        let mut text: String = full.chars().take(60).collect();
+        if full.chars().count() > 60 {
+            text.pop();
+            text.push('…');
+        }
         body.push_str(&format!(
             "<text x=\"4\" y=\"{:.1}\" font-size=\"11\" font-family=\"monospace\">{}</text>",
             top + ROW_H,
