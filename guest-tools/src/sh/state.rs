@@ -136,7 +136,15 @@ pub struct SubState {
 impl SubState {
     /// Reads a subshell's state from a start state's bytes.
     pub fn decode(b: &[u8]) -> Option<Self> {
-        serde_json::from_slice(b).ok()
+        // Without serde_json's depth limit (128), which twenty nested `if`s in a pipeline stage
+        // exceed: the tree was parsed by the parent, recursively, on a stack as deep as this
+        // one, and decoding it recurses less per level than parsing did. A tree too deep for
+        // the stack traps the child (status 134), as it would have trapped the parent's parse.
+        let mut de = serde_json::Deserializer::from_slice(b);
+        de.disable_recursion_limit();
+        let sub = serde::Deserialize::deserialize(&mut de).ok()?;
+        de.end().ok()?;
+        Some(sub)
     }
 }
 
