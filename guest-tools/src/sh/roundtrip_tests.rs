@@ -6,7 +6,7 @@ use brush_parser::ast;
 use serde_json::Value;
 
 use super::exec::parse;
-use super::state::Body;
+use super::state::{Body, Shell, SubState};
 
 /// The corpora's commands, one JSON string a line.
 fn corpus() -> Vec<String> {
@@ -90,10 +90,16 @@ fn a_subshell_body_survives_its_encoding_exactly() {
     for cmd in corpus() {
         let Ok(prog) = parse(&cmd) else { continue };
         for cc in &prog.complete_commands {
-            let body = Body::List(cc.clone());
-            let bytes = serde_json::to_vec(&body).expect("encode");
-            let back: Body = serde_json::from_slice(&bytes).expect("decode");
-            let Body::List(back) = back else {
+            // The path a subshell's start takes: the parent's encoding, the proto envelope, the
+            // child's decoding.
+            let bytes = Shell::new().to_sub(Body::List(cc.clone()));
+            let Ok(rcabox_proto::StartState::Shell(inner)) =
+                rcabox_proto::StartState::decode(&bytes)
+            else {
+                panic!("`{cmd}`: not a shell's start state")
+            };
+            let sub = SubState::decode(&inner).unwrap_or_else(|| panic!("`{cmd}`: decode"));
+            let Body::List(back) = sub.body else {
                 panic!("kind changed")
             };
             let back: &ast::CompoundList = &back;

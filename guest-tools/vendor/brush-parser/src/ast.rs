@@ -58,7 +58,12 @@ impl SourceLocation for Program {
 
 impl Display for Program {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for complete_command in &self.complete_commands {
+        // rcabox: one line each; they were printed end to end, so `cat f <x` then `y` on the
+        // next line came back as `cat f <xy` (found by the sh_parse fuzz target).
+        for (i, complete_command) in self.complete_commands.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
             write!(f, "{complete_command}")?;
         }
         Ok(())

@@ -112,12 +112,24 @@ peg::parser! {
             expected!("compound command")
 
         pub(crate) rule arithmetic_command() -> ast::ArithmeticCommand =
-            start:specific_operator("(") specific_operator("(") expr:arithmetic_expression() specific_operator(")") end:specific_operator(")") {
+            start:double_open_paren() expr:arithmetic_expression() specific_operator(")") end:specific_operator(")") {
                 let loc = SourceSpan::within(
                     start.location(),
                     end.location()
                 );
                 ast::ArithmeticCommand { expr, loc }
+            }
+
+        // rcabox: `((` opens an arithmetic command only when its two parentheses touch, as in
+        // bash; `( (cmd) )` is a subshell in a subshell (it was read as arithmetic and failed
+        // with "syntax error in expression").
+        rule double_open_paren() -> &'input Token =
+            a:specific_operator("(") b:specific_operator("(") {?
+                if a.location().end.index == b.location().start.index {
+                    Ok(a)
+                } else {
+                    Err("two adjacent parentheses")
+                }
             }
 
         pub(crate) rule arithmetic_expression() -> ast::UnexpandedArithmeticExpr =
