@@ -90,12 +90,8 @@ pub(super) fn nonexistent_kubernetes_workload_container_image(
         e.victim_log = "exec /usr/src/app/main: exec format error".into();
     }
     e.effects = Effects {
-        error_rate: 1.0,
-        down: true,
         restarts: !bad,
-        cpu: 1.0,
-        mem: 1.0,
-        ..Effects::default()
+        ..Effects::DOWN
     };
 }
 
@@ -118,13 +114,7 @@ pub(super) fn misconfigured_kubernetes_workload_container_readiness_probe(
         })));
     e.events.push(event("Warning", "Unhealthy", "Readiness probe failed: Get \"http://10.244.1.17:9999/healthz-invalid\": dial tcp 10.244.1.17:9999: connect: connection refused".into(), "Pod", pod, ns, "kubelet"));
     e.caller_log = "failed to call {callee}: no healthy upstream".into();
-    e.effects = Effects {
-        error_rate: 1.0,
-        down: true,
-        cpu: 1.0,
-        mem: 1.0,
-        ..Effects::default()
-    };
+    e.effects = Effects::DOWN;
 }
 
 /// `invalid-kubernetes-workload-container-command`.
@@ -149,11 +139,7 @@ pub(super) fn invalid_kubernetes_workload_container_command(
     e.events.push(event("Warning", "Failed", "Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"/app/start-server\": stat /app/start-server: no such file or directory: unknown".into(), "Pod", pod, ns, "kubelet"));
     e.events.push(back_off(w, deploy_name, pod, ns));
     e.effects = Effects {
-        error_rate: 1.0,
-        down: true,
         restarts: true,
-        cpu: 1.0,
-        mem: 1.0,
-        ..Effects::default()
+        ..Effects::DOWN
     };
 }

@@ -84,6 +84,19 @@ pub struct Effects {
     pub down: bool,
 }
 
+impl Effects {
+    /// The victim serves nothing and every request into it fails; its pod's CPU and memory
+    /// stay as they were. Most failures that keep a workload from running look like this.
+    pub const DOWN: Effects = Effects {
+        error_rate: 1.0,
+        latency_ms: 0.0,
+        cpu: 1.0,
+        mem: 1.0,
+        restarts: false,
+        down: true,
+    };
+}
+
 /// Everything one injection adds to the snapshot.
 #[derive(Debug, Clone, Default)]
 pub struct Evidence {

@@ -48,11 +48,8 @@ pub(super) fn modified_target_port_kubernetes_service(
     }
     e.span_error = "connection refused".into();
     e.effects = Effects {
-        error_rate: 1.0,
         cpu: 0.4,
-        mem: 1.0,
-        down: true,
-        ..Effects::default()
+        ..Effects::DOWN
     };
 }
 
@@ -70,12 +67,9 @@ pub(super) fn ingress_port_blocking_network_policy(
     e.caller_log = "failed to call {callee}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)".into();
     e.span_error = "context deadline exceeded".into();
     e.effects = Effects {
-        error_rate: 1.0,
         latency_ms: 10000.0,
         cpu: 0.3,
-        mem: 1.0,
-        down: true,
-        ..Effects::default()
+        ..Effects::DOWN
     };
 }
 

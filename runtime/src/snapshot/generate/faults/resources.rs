@@ -92,11 +92,9 @@ pub(super) fn hanging_kubernetes_workload_init_container(
         e.events.push(once);
     }
     e.effects = Effects {
-        error_rate: 1.0,
-        down: true,
         cpu: 0.1,
         mem: 0.3,
         restarts: crash,
-        ..Effects::default()
+        ..Effects::DOWN
     };
 }

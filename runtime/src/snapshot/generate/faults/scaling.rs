@@ -71,10 +71,8 @@ pub(super) fn scaled_to_zero_kubernetes_workload(
         "deployment-controller",
     ));
     e.effects = Effects {
-        error_rate: 1.0,
-        down: true,
         cpu: 0.0,
         mem: 0.0,
-        ..Effects::default()
+        ..Effects::DOWN
     };
 }

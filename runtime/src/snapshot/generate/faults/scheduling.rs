@@ -87,13 +87,7 @@ pub(super) fn nonexistent_kubernetes_workload_node(
         }
     }
     e.events.push(event("Warning", "FailedScheduling", format!("0/5 nodes are available: 1 node(s) had untolerated taint {{node-role.kubernetes.io/control-plane: }}, {why}. preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling."), "Pod", &newpod, ns, "default-scheduler"));
-    e.effects = Effects {
-        error_rate: 1.0,
-        down: true,
-        cpu: 1.0,
-        mem: 1.0,
-        ..Effects::default()
-    };
+    e.effects = Effects::DOWN;
 }
 
 /// `insufficient-kubernetes-resource-quota`.
@@ -116,11 +110,5 @@ pub(super) fn insufficient_kubernetes_resource_quota(
             "status": {"hard": {"limits.memory": "2Gi", "pods": "20"}, "used": {"limits.memory": "1984Mi", "pods": "19"}}})));
     let rs = format!("{deploy_name}-{}", w.suffix(10));
     e.events.push(event("Warning", "FailedCreate", format!("Error creating: pods \"{rs}-{}\" is forbidden: exceeded quota: {quota}, requested: limits.memory=300Mi, used: limits.memory=1984Mi, limited: limits.memory=2Gi", w.suffix(5)), "ReplicaSet", &rs, ns, "replicaset-controller"));
-    e.effects = Effects {
-        error_rate: 1.0,
-        down: true,
-        cpu: 1.0,
-        mem: 1.0,
-        ..Effects::default()
-    };
+    e.effects = Effects::DOWN;
 }
