@@ -11,32 +11,28 @@ use super::mcp::Mcp;
 use super::peers::{Outcome, Peer};
 use super::report::{percentile_json, percentiles};
 
-/// Times and memory of one side over the runs of a command.
+/// Times of one side over the runs of a command, and its last status.
 #[derive(Default, Clone)]
 struct Side {
     ms: Vec<f64>,
-    peak_mb: Option<f64>,
     exit: i32,
 }
 
 impl Side {
-    fn record(&mut self, keep: bool, ms: f64, exit: i32, peak_mb: Option<f64>) {
+    fn record(&mut self, keep: bool, ms: f64, exit: i32) {
         if keep {
             self.ms.push(ms);
         }
         self.exit = exit;
-        if let Some(p) = peak_mb {
-            self.peak_mb = Some(self.peak_mb.map_or(p, |q| q.max(p)));
-        }
     }
 }
 
 /// Runs `cmd` on `peer`, keeping its time (its own if it measures one) when `keep`.
 fn on_peer(peer: &mut dyn Peer, cmd: &str, keep: bool, side: &mut Side) -> anyhow::Result<()> {
     let t = Instant::now();
-    let Outcome { exit, ms, peak_mb } = peer.run(cmd)?;
+    let Outcome { exit, ms } = peer.run(cmd)?;
     let ms = ms.unwrap_or_else(|| t.elapsed().as_secs_f64() * 1e3);
-    side.record(keep, ms, exit, peak_mb);
+    side.record(keep, ms, exit);
     Ok(())
 }
 
@@ -68,6 +64,8 @@ pub(super) fn command_row(
     input_bytes: u64,
 ) -> anyhow::Result<Value> {
     let mut ours = Side::default();
+    // The most the command's memory budget held in any run (`CommandResult::peak_memory_bytes`).
+    let mut our_peak = 0u64;
     let mut over_mcp = Side::default();
     let mut theirs = vec![Side::default(); peers.len()];
     // One unmeasured run each warms the page cache and the session's module instances.
@@ -75,19 +73,15 @@ pub(super) fn command_row(
         let t = Instant::now();
         let r = session.run(cmd);
         let ms = t.elapsed().as_secs_f64() * 1e3;
-        ours.record(
-            i > 0,
-            ms,
-            r.exit_code,
-            Some(r.peak_memory_bytes as f64 / 1048576.0),
-        );
+        ours.record(i > 0, ms, r.exit_code);
+        our_peak = our_peak.max(r.peak_memory_bytes);
         if let Some(m) = mcp.as_deref_mut() {
             let t = Instant::now();
             m.request(
                 "tools/call",
                 json!({"name": "code_exec", "arguments": {"cmd": cmd}}),
             )?;
-            over_mcp.record(i > 0, t.elapsed().as_secs_f64() * 1e3, 0, None);
+            over_mcp.record(i > 0, t.elapsed().as_secs_f64() * 1e3, 0);
         }
         for (peer, side) in peers.iter_mut().zip(theirs.iter_mut()) {
             if peer.interleaved() {
@@ -110,7 +104,7 @@ pub(super) fn command_row(
         "command": cmd,
         "exit": ours.exit,
         "rcabox_ms": percentile_json(p),
-        "rcabox_peak_mb": ours.peak_mb,
+        "rcabox_peak_mb": our_peak as f64 / 1048576.0,
         "input_mb": input_mb,
         "rcabox_mb_per_s": rate(p[0]),
     });
@@ -122,7 +116,6 @@ pub(super) fn command_row(
         let name = peer.name();
         row[format!("{name}_exit")] = json!(side.exit);
         row[format!("{name}_ms")] = percentile_json(q);
-        row[format!("{name}_peak_mb")] = json!(side.peak_mb);
         row[format!("{name}_mb_per_s")] = json!(rate(q[0]));
         row[format!("speedup_vs_{name}")] = json!(q[0] / p[0]);
     }

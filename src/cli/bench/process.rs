@@ -39,7 +39,9 @@ pub(super) fn wait_with_peak(child: std::process::Child) -> anyhow::Result<(i32,
     Ok((code, usage.ru_maxrss as f64 / 1024.0))
 }
 
-/// One `rcabox exec --snapshot S true` as a new process: (milliseconds, peak RSS in MB).
+/// One `rcabox exec --snapshot S true` as a new process: (milliseconds, peak RSS in MB). The
+/// peak has this process's own resident size as a floor (a vfork'd child inherits the parent's
+/// high-water mark at `exec`), which is why the bench measures these before it opens a runtime.
 pub(super) fn first_command(
     snapshot: &Path,
     cache: &Path,

@@ -92,11 +92,9 @@ impl Peer for Docker {
             .stderr(Stdio::null())
             .status()
             .context("running docker exec")?;
-        // The command's memory is the container's, which `docker exec` does not report.
         Ok(Outcome {
             exit: o.code().unwrap_or(-1),
             ms: None,
-            peak_mb: None,
         })
     }
     fn interleaved(&self) -> bool {

@@ -120,8 +120,6 @@ impl Peer for LinePeer {
         Ok(Outcome {
             exit: i32::try_from(exit).unwrap_or(-1),
             ms: v["ms"].as_f64(),
-            // One runner process serves every command: its peak is not any one command's.
-            peak_mb: None,
         })
     }
 }

@@ -25,8 +25,6 @@ pub(super) struct Outcome {
     /// Its time as the peer measured it in its own process (an embedded interpreter's, without
     /// the cost of asking it), when it does; otherwise the bench times the call.
     pub(super) ms: Option<f64>,
-    /// The peak resident memory of the process tree that ran it, in MB, when known.
-    pub(super) peak_mb: Option<f64>,
 }
 
 /// A way to run one shell command over the snapshot.
