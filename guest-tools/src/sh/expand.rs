@@ -167,9 +167,13 @@ impl Shell {
     /// The one simple command `$(src)` is, when this shell can start its program itself with the
     /// same effect as a subshell would: a program (see `runs_directly`) whose words cannot change
     /// this shell's state or end it (no `${`, whose `:=` assigns and `?` exits, no arithmetic,
-    /// whose `++` assigns, and no variable a subshell reads differently). `$(wc -l < "$f")` in a loop then costs one process an
-    /// iteration, not two.
-    fn lone_program(&self, src: &str) -> Option<ast::SimpleCommand> {
+    /// whose `++` assigns, and no variable a subshell reads differently). `$(wc -l < "$f")` in
+    /// a loop then costs one process an iteration, not two.
+    fn lone_program<'p>(
+        &self,
+        src: &str,
+        prog: &'p ast::Program,
+    ) -> Option<&'p ast::SimpleCommand> {
         // `$RANDOM` and `$BASHPID` read differently in a subshell.
         if ["${", "$((", "$[", "RANDOM", "BASHPID"]
             .iter()
@@ -177,7 +181,6 @@ impl Shell {
         {
             return None;
         }
-        let prog = super::exec::parse(src).ok()?;
         let [list] = prog.complete_commands.as_slice() else {
             return None;
         };
@@ -190,7 +193,7 @@ impl Shell {
             return None;
         }
         match p.seq.as_slice() {
-            [ast::Command::Simple(sc)] if self.runs_directly(sc) => Some(sc.clone()),
+            [ast::Command::Simple(sc)] if self.runs_directly(sc) => Some(sc),
             _ => None,
         }
     }
@@ -202,9 +205,16 @@ impl Shell {
         };
         let mut cio = io.clone();
         cio.0.insert(1, w);
-        let pid = match self.lone_program(src) {
-            Some(sc) => self.spawn_simple(&sc, &cio),
-            None => self
+        // Parsed once, here: the subshell gets the tree (or, when it does not parse, the text,
+        // so the child reports the error as bash's subshell would).
+        let pid = match super::exec::parse(src) {
+            Ok(prog) => match self.lone_program(src, &prog) {
+                Some(sc) => self.spawn_simple(sc, &cio),
+                None => self
+                    .spawn_sub(super::state::Body::Program(prog), &cio)
+                    .map_err(|_| 1),
+            },
+            Err(_) => self
                 .spawn_sub(super::state::Body::Source(src.to_string()), &cio)
                 .map_err(|_| 1),
         };

@@ -104,12 +104,13 @@ pub struct Shell {
 }
 
 /// What a subshell runs: a piece of the parent's syntax tree, passed as the tree (never printed
-/// and parsed again, which could change its meaning or fail), or text the parent never parsed
-/// (the inside of `$(...)`, which brush keeps as text).
+/// and parsed again, which could change its meaning or fail), or text that did not parse.
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Body {
-    /// Source text, parsed by the child.
+    /// Source text, parsed by the child: a `$(...)` that did not parse, or a script.
     Source(String),
+    /// A whole program: the inside of `$(...)`, parsed by the parent.
+    Program(ast::Program),
     /// `( list )` and `<( list )`.
     List(ast::CompoundList),
     /// `cmd &`.
@@ -289,6 +290,7 @@ impl Shell {
                     Ok(2)
                 }
             },
+            Body::Program(prog) => self.run_program(prog, &io),
             Body::List(list) => self.run_list(list, &io),
             Body::AndOr(ao) => self.run_and_or(ao, &io),
             Body::Command(cmd) => self.run_command(cmd, &io),
