@@ -6,6 +6,8 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "build/embed.rs"]
+mod embed;
 #[path = "build/precompile.rs"]
 mod precompile;
 #[path = "build/python.rs"]
@@ -37,6 +39,10 @@ fn main() {
     println!("cargo:rerun-if-env-changed=RCABOX_GUEST_WASM");
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     python::emit(&cargo, &manifest_dir);
+    embed::emit(
+        &root,
+        &PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")),
+    );
     let out =
         PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rcabox-tools.wasm");
 

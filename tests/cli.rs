@@ -3,6 +3,8 @@
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 fn rcabox() -> Command {
     Command::new(env!("CARGO_BIN_EXE_rcabox"))
 }
@@ -210,6 +212,8 @@ fn processes_starting_at_once_share_an_empty_module_cache() {
 /// its documentation names. (No timing is asserted: figures belong in docs, not tests.)
 #[test]
 fn bench_runs_the_standard_mix_against_bash() {
+    // The mix compares with the native programs, `rg` among them.
+    common::require_tool("rg", "ripgrep");
     let o = rcabox()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([

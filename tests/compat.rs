@@ -12,9 +12,12 @@
 //! diffutils, bc, ripgrep, bsdextrautils (`.ci/run` installs them).
 
 use std::fmt::Write as _;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+mod common;
 
 /// Seconds a command may run on either side before it counts as a time-out.
 const TIMEOUT_S: &str = "30";
@@ -172,7 +175,21 @@ fn sandboxed(f: &Fixture, cmd: &str) -> (Outcome, Vec<u8>) {
 }
 
 /// Runs every command of `corpus` on both sides; fails when fewer than `min_rate` agree.
+/// The reference programs the corpora compare against (besides bash and coreutils), with
+/// the Debian package of each.
+const REFERENCE_TOOLS: &[(&str, &str)] = &[
+    ("gawk", "gawk"),
+    ("jq", "jq"),
+    ("bc", "bc"),
+    ("column", "bsdextrautils"),
+    ("rg", "ripgrep"),
+    ("python3", "python3"),
+];
+
 fn run_corpus(corpus: &Path, min_rate: f64) {
+    for (tool, package) in REFERENCE_TOOLS {
+        common::require_tool(tool, package);
+    }
     let text = std::fs::read_to_string(corpus).expect("corpus");
     let cmds: Vec<String> = text
         .lines()

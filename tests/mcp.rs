@@ -23,16 +23,9 @@ fn client(dir: &Path, max_turns: usize, scenario: &str) -> Value {
 /// [`client`] with environment variables for the client and, in the "cold" scenario, the
 /// server it starts.
 fn client_with(dir: &Path, max_turns: usize, scenario: &str, env: &[(&str, &Path)]) -> Value {
-    let sdk = Command::new("python3")
-        .args(["-c", "import mcp"])
-        .status()
-        .expect("python3 runs");
-    assert!(
-        sdk.success(),
-        "the MCP Python SDK is missing: `python3 -m pip install mcp` (.ci/run does this)"
-    );
+    common::require_python_module("mcp", "mcp");
     let out = common::succeeded(
-        Command::new("python3")
+        Command::new(common::python())
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mcp/client.py"))
             .arg(env!("CARGO_BIN_EXE_rcabox"))
             .arg(snapshot())
@@ -79,7 +72,7 @@ fn an_mcp_client_drives_one_episode() {
     assert!(
         seen["escape"][0]
             .as_str()
-            .is_some_and(|t| t.contains("cat: /etc/passwd: No such file or directory"))
+            .is_some_and(|t| t.contains("cat: /etc/shadow: No such file or directory"))
     );
     assert_eq!(seen["bad_args"]["is_error"], true);
     assert!(text(&seen, "bad_args").contains("missing `cmd`"));

@@ -50,6 +50,15 @@ enum Command {
     Bench(bench::BenchArgs),
 }
 
+/// This program, to start again as a child (the bench's MCP server and cold starts): the
+/// `RCABOX_EXE` the Python package's launcher sets, since there the process is python itself.
+pub fn self_exe() -> std::io::Result<std::path::PathBuf> {
+    match std::env::var_os("RCABOX_EXE") {
+        Some(p) => Ok(p.into()),
+        None => std::env::current_exe(),
+    }
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

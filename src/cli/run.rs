@@ -103,7 +103,7 @@ pub struct RunArgs {
 }
 
 /// The bundled snapshots, materialized from their recipe (`snapshots/bundle.json` here, else
-/// the source tree's) on first use: into the recipe's folder, or into the cache directory when
+/// the built-in one: the source tree's, or its copy in the cache) on first use: into the recipe's folder, or into the cache directory when
 /// that folder is read-only (a container's image). A `snapshots/` folder here without a recipe
 /// is taken as it is.
 pub(super) fn bundled() -> anyhow::Result<PathBuf> {
@@ -111,7 +111,7 @@ pub(super) fn bundled() -> anyhow::Result<PathBuf> {
     let root = if here.join(BUNDLE_NAME).is_file() || here.is_dir() {
         here
     } else {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"))
+        rcabox_runtime::snapshot::embedded::root()?.join("snapshots")
     };
     let recipe = root.join(BUNDLE_NAME);
     if !recipe.is_file() {

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use rcabox_runtime::snapshot::bundle::{self, BUNDLE_NAME};
+use rcabox_runtime::snapshot::embedded;
 use rcabox_runtime::snapshot::generate::{Options, generate};
 use rcabox_runtime::snapshot::layout::MANIFEST_NAME;
 use rcabox_runtime::snapshot::manifest::{Manifest, hash};
@@ -69,9 +70,9 @@ enum SnapshotCommand {
         /// scenario (about 0.8 GB). The cluster's objects and events do not scale.
         #[arg(long, default_value = "1", value_parser = parse_scale)]
         scale: f64,
-        /// Folder with scenario_<N>/ specs and ground truths.
-        #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/data/itbench"))]
-        itbench: PathBuf,
+        /// Folder with scenario_<N>/ specs and ground truths (default: ITBench's, built in).
+        #[arg(long)]
+        itbench: Option<PathBuf>,
         /// Output directory (must be new or empty).
         out: PathBuf,
     },
@@ -154,6 +155,10 @@ pub fn run(a: SnapshotArgs) -> anyhow::Result<ExitCode> {
             itbench,
             out,
         } => {
+            let itbench = match itbench {
+                Some(dir) => dir,
+                None => embedded::itbench()?,
+            };
             let s = generate(
                 &Options {
                     itbench,
@@ -176,13 +181,13 @@ pub fn run(a: SnapshotArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The bundled set's recipe: `snapshots/bundle.json` here, else the source tree's.
+/// The bundled set's recipe: `snapshots/bundle.json` here, else the built-in one.
 fn recipe() -> anyhow::Result<PathBuf> {
     let here = PathBuf::from("snapshots").join(BUNDLE_NAME);
     let p = if here.is_file() {
         here
     } else {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots")).join(BUNDLE_NAME)
+        embedded::root()?.join("snapshots").join(BUNDLE_NAME)
     };
     anyhow::ensure!(
         p.is_file(),

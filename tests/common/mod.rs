@@ -3,6 +3,10 @@
 use std::process::{Command, Output};
 
 /// Runs `cmd` to completion; panics with `what` and the program's stderr unless it succeeded.
+#[allow(
+    dead_code,
+    reason = "not every test crate that includes this module runs a program"
+)]
 pub fn succeeded(cmd: &mut Command, what: &str) -> Output {
     let out = cmd
         .output()
@@ -25,4 +29,48 @@ pub fn bundled(name: &str) -> std::path::PathBuf {
     rcabox_runtime::snapshot::bundle::materialize(&root.join("bundle.json"), &root)
         .expect("bundled snapshots");
     root.join(name)
+}
+
+/// The Python that has the test suite's packages: `RCABOX_PYTHON` (`cargo xtask test` points
+/// it at the project's `.venv`), else `python3`.
+#[allow(
+    dead_code,
+    reason = "not every test crate that includes this module runs Python"
+)]
+pub fn python() -> String {
+    std::env::var("RCABOX_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+/// Fails the test with one line naming what is missing and how to add it, unless `python()`
+/// can import `module`.
+#[allow(
+    dead_code,
+    reason = "not every test crate that includes this module runs Python"
+)]
+pub fn require_python_module(module: &str, package: &str) {
+    let ok = Command::new(python())
+        .args(["-c", &format!("import {module}")])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        panic!(
+            "missing Python package `{package}` for {}: run `cargo xtask test` (installs it into .venv) or `pip install {package}`",
+            python()
+        );
+    }
+}
+
+/// Fails the test with one line naming the missing program and the package that has it,
+/// unless `name` runs.
+#[allow(
+    dead_code,
+    reason = "not every test crate that includes this module needs one"
+)]
+pub fn require_tool(name: &str, apt: &str) {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|d| d.join(name).is_file()));
+    if !found {
+        panic!("missing `{name}`: run `cargo xtask test` (installs it) or `apt-get install {apt}`");
+    }
 }

@@ -51,7 +51,7 @@ async def main(rcabox, snapshot, trajectory, answer, max_turns, scenario):
             r = await session.call_tool(
                 "code_exec", {"cmd": "grep -c ERROR otel_logs_raw.tsv; ls alerts | head -3"})
             seen["exec"] = texts(r)
-            r = await session.call_tool("code_exec", {"cmd": "cat /etc/passwd"})
+            r = await session.call_tool("code_exec", {"cmd": "cat /etc/shadow"})
             seen["escape"] = texts(r)
             r = await session.call_tool("code_exec", {"command": "ls"})
             seen["bad_args"] = {"texts": texts(r), "is_error": bool(r.is_error)}

@@ -13,6 +13,7 @@ pub(crate) mod budget;
 pub(crate) mod cpu;
 pub(crate) mod engine;
 pub(crate) mod fdtable;
+mod files;
 mod hugepages;
 pub(crate) mod module_cache;
 pub(crate) mod output;
@@ -31,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 pub use engine::{Runtime, default_cache_dir};
 use fdtable::{Backing, OpenFile};
+pub use files::{FileError, Kind};
 use output::Sink;
 pub use process::Cancel;
 use process::{CommandCtx, ProcSpec};
@@ -150,6 +152,13 @@ impl Default for Limits {
 pub struct SessionConfig {
     /// Directory mounted read-only at `/snapshot`, the starting directory.
     pub snapshot: Option<PathBuf>,
+    /// A name under `/workspace` where the snapshot appears too; the session then starts in
+    /// `/workspace`, as harnesses whose input files sit in the working directory expect
+    /// (Stirrup's `input_files`). `/snapshot` stays.
+    pub snapshot_in_workspace: Option<String>,
+    /// Start commands in `/workspace` even with a snapshot mounted (Inspect's samples, whose
+    /// files land in their working directory).
+    pub start_in_workspace: bool,
     /// File names hidden from the guest wherever they occur.
     pub hidden: Vec<String>,
     /// Limits for each command.
@@ -165,6 +174,8 @@ impl SessionConfig {
     pub fn for_snapshot(snapshot: &Path) -> Self {
         SessionConfig {
             snapshot: Some(snapshot.to_path_buf()),
+            snapshot_in_workspace: None,
+            start_in_workspace: false,
             hidden: vfs::snapfs::DEFAULT_HIDDEN
                 .iter()
                 .map(|s| s.to_string())
@@ -214,6 +225,34 @@ mod lossy {
     }
 }
 
+/// What a harness may pass with one command besides its text.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Bytes the command reads on standard input (else `/dev/null`).
+    pub stdin: Option<Vec<u8>>,
+    /// Variables added to (or replacing those of) the base environment.
+    pub env: Vec<(String, String)>,
+    /// The directory to start in, absolute or relative to the session's; it must exist.
+    pub cwd: Option<String>,
+    /// This command's wall-clock limit instead of the session's.
+    pub timeout: Option<Duration>,
+    /// Bytes kept of each output stream instead of the session's limit.
+    pub max_output: Option<usize>,
+}
+
+/// Why [`Session::run_with`] could not start a command.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum RunError {
+    /// The starting directory is missing or not a directory.
+    #[error("cwd {0}")]
+    Cwd(#[from] FileError),
+    /// An environment variable that cannot be passed.
+    #[error(
+        "environment variable {0:?}: names must be non-empty without '=' or NUL, values without NUL"
+    )]
+    Env(String),
+}
+
 /// Environment every command starts with; nothing of the host's.
 pub fn base_env(cwd: &str) -> Vec<Vec<u8>> {
     [
@@ -249,8 +288,9 @@ const GRACE: Duration = Duration::from_millis(500);
 impl Session {
     /// Opens a session: indexes the snapshot and creates the writable mounts.
     pub fn new(runtime: Arc<Runtime>, config: SessionConfig) -> Result<Self, SandboxError> {
-        let vfs = Vfs::new(
+        let vfs = Vfs::with_alias(
             config.snapshot.as_deref(),
+            config.snapshot_in_workspace.as_deref(),
             &config.hidden,
             config.limits.disk_bytes,
             rcabox_proto::TOOLS.iter().map(|t| t.to_string()).collect(),
@@ -285,31 +325,81 @@ impl Session {
         command: &str,
         interrupt: Option<&Cancel>,
     ) -> CommandResult {
+        let cwd = self.cwd().to_string();
+        self.start(command, &RunOptions::default(), cwd, interrupt)
+    }
+
+    /// Runs `command` with standard input, extra environment, a starting directory or its own
+    /// time limit (what a harness's `exec` passes); fails only when the options are unusable.
+    pub fn run_with(
+        &mut self,
+        command: &str,
+        opts: &RunOptions,
+        interrupt: Option<&Cancel>,
+    ) -> Result<CommandResult, RunError> {
+        for (k, v) in &opts.env {
+            if k.is_empty() || k.contains(['=', '\0']) || v.contains('\0') {
+                return Err(RunError::Env(k.clone()));
+            }
+        }
+        let cwd = match &opts.cwd {
+            None => self.cwd().to_string(),
+            Some(dir) => match self.kind(dir)? {
+                Some(Kind::Dir) => self.absolute(dir)?,
+                Some(Kind::File) => return Err(FileError::NotADirectory(dir.clone()).into()),
+                None => return Err(FileError::NotFound(dir.clone()).into()),
+            },
+        };
+        Ok(self.start(command, opts, cwd, interrupt))
+    }
+
+    fn start(
+        &mut self,
+        command: &str,
+        opts: &RunOptions,
+        cwd: String,
+        interrupt: Option<&Cancel>,
+    ) -> CommandResult {
         let start = Instant::now();
         self.commands += 1;
-        let limits = self.config.limits.clone();
+        let mut limits = self.config.limits.clone();
+        if let Some(t) = opts.timeout {
+            limits.timeout = t;
+        }
+        if let Some(n) = opts.max_output {
+            limits.output_bytes = n;
+        }
         let seed = process::splitmix(self.config.seed ^ self.commands);
         let ctx = CommandCtx::new(self.runtime.clone(), self.vfs.clone(), limits.clone(), seed);
         let out = Arc::new(Sink::new(limits.output_bytes));
         let err = Arc::new(Sink::new(limits.output_bytes));
         let mut fds = wasi::imports::base_fds();
         // A fresh table holds one descriptor, so these three always fit.
-        let _ = fds.set(0, OpenFile::new(Backing::Null, true, true));
+        let stdin = match &opts.stdin {
+            Some(bytes) => Backing::Bytes(std::borrow::Cow::Owned(bytes.clone())),
+            None => Backing::Null,
+        };
+        let _ = fds.set(0, OpenFile::new(stdin, true, true));
         let _ = fds.set(1, OpenFile::new(Backing::Sink(out.clone()), false, true));
         let _ = fds.set(2, OpenFile::new(Backing::Sink(err.clone()), false, true));
-        let cwd = if self.config.snapshot.is_some() {
-            "/snapshot"
-        } else {
-            "/workspace"
-        };
+        let timeout_ns = u64::try_from(limits.timeout.as_nanos()).unwrap_or(u64::MAX);
+        let top = Arc::new(process::Deadline::new(self.vfs.now_ns(), timeout_ns, None));
+        let mut env = base_env(&cwd);
+        for (k, v) in &opts.env {
+            // A later entry wins in the guest's environ, as with `env K=V`.
+            env.retain(|e| !e.starts_with(format!("{k}=").as_bytes()));
+            env.push(format!("{k}={v}").into_bytes());
+        }
         let spec = ProcSpec {
             charge: None,
             argv: vec![b"sh".to_vec(), b"-c".to_vec(), command.as_bytes().to_vec()],
-            env: base_env(cwd),
-            cwd: cwd.to_string(),
+            env,
+            cwd,
             fds,
             state: Vec::new(),
-            deadline: None,
+            // The command's time limit in the sandbox's virtual time too: a `sleep` that would
+            // carry the clock past it stops the command at once, as the wall clock would have.
+            deadline: Some(top.clone()),
         };
         let mut stop_by = None;
         let status = match ctx.spawn(spec).ok().and_then(|pid| ctx.done(pid)) {
@@ -333,6 +423,9 @@ impl Session {
             }
             None => 126,
         };
+        if top.fired() {
+            ctx.cancel.set(ErrorKind::Timeout);
+        }
         // Background jobs and stragglers die with the command.
         ctx.cancel.set(ErrorKind::Finished);
         let until = stop_by.unwrap_or_else(|| Instant::now() + GRACE);

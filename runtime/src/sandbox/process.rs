@@ -87,6 +87,11 @@ impl Deadline {
             .map_or(self.virt_ns, |o| o.earliest_virt().min(self.virt_ns))
     }
 
+    /// Whether this deadline itself was reached by a virtual sleep (or marked passed).
+    pub fn fired(&self) -> bool {
+        self.fired.load(Ordering::Relaxed)
+    }
+
     /// Marks the chain from here as passed, so every process in it stops.
     pub fn fire(&self) {
         self.fired.store(true, Ordering::Relaxed);

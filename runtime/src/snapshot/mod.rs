@@ -8,6 +8,7 @@
 //! scenario specs; [`bundle`] materializes the bundled set from its committed recipe.
 
 pub mod bundle;
+pub mod embedded;
 pub mod generate;
 pub mod groundtruth;
 pub mod layout;

@@ -10,12 +10,27 @@ const OUTSIDE: &str = "SECRET-OUTSIDE";
 
 pub fn probes() -> Vec<Probe> {
     let mut v = Vec::new();
+    // The sandbox's own /etc/passwd (its one user, agent): every spelling that reaches /etc
+    // shows that, never the host's.
     for cmd in [
         "cat /etc/passwd",
         "cat ../../../../etc/passwd",
         "cat /snapshot/../../etc/passwd",
         "cat /snapshot/../etc/passwd",
         "cd /; cd ..; cd ..; cat etc/passwd",
+    ] {
+        v.push(p(
+            "ESC-PATH",
+            Escape,
+            cmd,
+            &[
+                Out("agent:x:1000:1000:agent:/workspace:/bin/bash\n"),
+                Never(PASSWD),
+                Never(OUTSIDE),
+            ],
+        ));
+    }
+    for cmd in [
         "cat passwd",
         "cat etc/passwd",
         "cat ./etc/../etc/passwd",

@@ -18,7 +18,7 @@ pub(super) struct Mcp {
 impl Mcp {
     /// Starts the server over `snapshot` and completes the MCP handshake.
     pub(super) fn start(snapshot: &Path, calls: usize) -> anyhow::Result<Mcp> {
-        let mut child = Command::new(std::env::current_exe()?)
+        let mut child = Command::new(crate::cli::self_exe()?)
             .args(["mcp", "--max-turns", &(calls + 1).to_string(), "--snapshot"])
             .arg(snapshot)
             .stdin(Stdio::piped())

@@ -112,7 +112,7 @@ pub fn run(a: BenchArgs) -> anyhow::Result<ExitCode> {
         (Some(n), _) => {
             let out = work.path().join(format!("Scenario-{n}"));
             let opts = rcabox_runtime::snapshot::generate::Options {
-                itbench: PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/itbench")),
+                itbench: rcabox_runtime::snapshot::embedded::itbench()?,
                 scenario: n,
                 seed: 1,
                 scale: a.scale,

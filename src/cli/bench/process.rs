@@ -48,7 +48,7 @@ pub(super) fn first_command(
     built_in: bool,
 ) -> anyhow::Result<(f64, f64)> {
     let t = Instant::now();
-    let mut c = Command::new(std::env::current_exe()?);
+    let mut c = Command::new(crate::cli::self_exe()?);
     c.args(["exec", "--snapshot"])
         .arg(snapshot)
         .arg("true")

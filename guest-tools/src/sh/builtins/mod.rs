@@ -10,6 +10,7 @@ mod echo;
 mod env;
 mod eval;
 mod flow;
+mod kill;
 mod printf;
 mod read;
 mod set;
@@ -45,6 +46,7 @@ const REGISTRY: &[(&str, Builtin)] = &[
     ("export", |sh, a, io| sh.declare("export", &a[1..], io)),
     ("false", |_, _, _| Ok(1)),
     ("hash", |_, _, _| Ok(0)),
+    ("kill", |sh, a, io| sh.kill(&a[1..], io)),
     ("let", |sh, a, io| sh.let_(&a[1..], io)),
     ("local", |sh, a, io| sh.declare("local", &a[1..], io)),
     ("mapfile", |sh, a, io| Ok(sh.mapfile(&a[1..], io))),

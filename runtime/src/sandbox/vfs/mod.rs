@@ -6,6 +6,7 @@
 //! ├── workspace/    in memory, writable, kept across the commands of one session
 //! ├── tmp/          in memory, writable, same quota as /workspace
 //! ├── dev/          null, stdin, stdout, stderr, fd/N
+//! ├── etc/          passwd, group, hostname, os-release: the sandbox's own, read-only
 //! ├── bin/, usr/bin/  one empty entry per tool, so `ls /usr/bin` and `which` agree with PATH
 //! └── usr/local/lib/python314.zip  python3's standard library, read-only
 //! ```
@@ -106,6 +107,9 @@ pub struct Stat {
 /// One session's filesystem.
 pub struct Vfs {
     snap: Option<SnapFs>,
+    /// A name under `/workspace` where the snapshot appears too (read-only), for harnesses
+    /// whose input files sit in the working directory (Stirrup's `input_files`).
+    alias: Option<String>,
     mem: Mutex<MemFs>,
     tools: Vec<String>,
     /// Time shown for every snapshot and virtual file: the snapshot's capture time.
@@ -115,8 +119,24 @@ pub struct Vfs {
     pub slept_ns: std::sync::atomic::AtomicU64,
 }
 
+/// `/etc`: what programs look up about the system, describing the sandbox itself (its one
+/// user, `agent`, whose home is /workspace); nothing of the host's.
+const ETC: &[(&str, &[u8])] = &[
+    ("group", b"agent:x:1000:\n"),
+    ("hostname", b"rcabox\n"),
+    (
+        "os-release",
+        b"NAME=\"rcabox\"\nID=rcabox\nPRETTY_NAME=\"rcabox sandbox (WebAssembly, WASI)\"\n",
+    ),
+    ("passwd", b"agent:x:1000:1000:agent:/workspace:/bin/bash\n"),
+];
+
 const VIRT_DIRS: &[(&str, &[&str])] = &[
-    ("/", &["bin", "dev", "snapshot", "tmp", "usr", "workspace"]),
+    (
+        "/",
+        &["bin", "dev", "etc", "snapshot", "tmp", "usr", "workspace"],
+    ),
+    ("/etc", &["group", "hostname", "os-release", "passwd"]),
     ("/dev", &["fd", "null", "stderr", "stdin", "stdout", "zero"]),
     ("/usr", &["bin", "local"]),
     ("/usr/local", &["lib"]),
@@ -132,12 +152,41 @@ impl Vfs {
         tools: Vec<String>,
         epoch_ns: u64,
     ) -> Result<Arc<Self>, SandboxError> {
+        Self::with_alias(snapshot, None, hidden, quota, tools, epoch_ns)
+    }
+
+    /// [`Vfs::new`], with the snapshot also at `/workspace/<alias>` when `alias` is given.
+    pub fn with_alias(
+        snapshot: Option<&Path>,
+        alias: Option<&str>,
+        hidden: &[String],
+        quota: u64,
+        tools: Vec<String>,
+        epoch_ns: u64,
+    ) -> Result<Arc<Self>, SandboxError> {
         let snap = snapshot.map(|p| SnapFs::open(p, hidden)).transpose()?;
+        if let Some(name) = alias {
+            let bad = name.is_empty()
+                || name == "."
+                || name == ".."
+                || name.len() > memfs::NAME_MAX
+                || name.contains(['/', '\0']);
+            if bad || snapshot.is_none() {
+                return Err(SandboxError::Snapshot {
+                    path: snapshot.map(Path::to_path_buf).unwrap_or_default(),
+                    reason: format!(
+                        "cannot show the snapshot as /workspace/{name}: give a snapshot and one \
+                         file name (not . or .., no '/', at most 255 bytes)"
+                    ),
+                });
+            }
+        }
         let mut tools = tools;
         tools.sort();
         tools.dedup();
         Ok(Arc::new(Vfs {
             snap,
+            alias: alias.map(str::to_string),
             mem: Mutex::new(MemFs::new(quota, epoch_ns)),
             tools,
             epoch_ns,
@@ -185,16 +234,9 @@ impl Vfs {
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         match parts.as_slice() {
             [] => Ok(Loc::VirtDir("/")),
-            ["snapshot", rest @ ..] => {
-                let snap = self.snap.as_ref().ok_or(Errno::Noent)?;
-                let rel = rest.join("/");
-                // A prefix that names a file makes the rest "not a directory", as on Linux.
-                for i in 1..rest.len() {
-                    if let Some(SnapEntry::File { .. }) = snap.get(&rest[..i].join("/")) {
-                        return Err(Errno::Notdir);
-                    }
-                }
-                snap.get(&rel).map(|_| Loc::Snap(rel)).ok_or(Errno::Noent)
+            ["snapshot", rest @ ..] => self.resolve_snap(rest),
+            ["workspace", name, rest @ ..] if self.alias.as_deref() == Some(*name) => {
+                self.resolve_snap(rest)
             }
             [m, rest @ ..] if MemFs::mount_root(m).is_some() => {
                 let root = MemFs::mount_root(m).ok_or(Errno::Noent)?;
@@ -208,6 +250,12 @@ impl Vfs {
             ["dev", "stdout"] => Ok(Loc::Fd(1)),
             ["dev", "stderr"] => Ok(Loc::Fd(2)),
             ["dev", "fd", n] => n.parse().map(Loc::Fd).map_err(|_| Errno::Noent),
+            ["etc"] => Ok(Loc::VirtDir("/etc")),
+            ["etc", f] => ETC
+                .iter()
+                .find(|e| e.0 == *f)
+                .map(|e| Loc::Lib(e.1))
+                .ok_or(Errno::Noent),
             ["usr"] => Ok(Loc::VirtDir("/usr")),
             ["usr", "bin"] => Ok(Loc::VirtDir("/usr/bin")),
             ["usr", "local"] => Ok(Loc::VirtDir("/usr/local")),
@@ -217,6 +265,24 @@ impl Vfs {
             ["usr", "bin", t] | ["bin", t] if self.is_tool(t) => Ok(Loc::Tool(t.to_string())),
             _ => Err(Errno::Noent),
         }
+    }
+
+    /// The snapshot entry at the components `rest` below its root.
+    fn resolve_snap(&self, rest: &[&str]) -> Result<Loc, Errno> {
+        let snap = self.snap.as_ref().ok_or(Errno::Noent)?;
+        let rel = rest.join("/");
+        // A prefix that names a file makes the rest "not a directory", as on Linux.
+        for i in 1..rest.len() {
+            if let Some(SnapEntry::File { .. }) = snap.get(&rest[..i].join("/")) {
+                return Err(Errno::Notdir);
+            }
+        }
+        snap.get(&rel).map(|_| Loc::Snap(rel)).ok_or(Errno::Noent)
+    }
+
+    /// The name under `/workspace` where the snapshot appears too, if any.
+    pub fn alias(&self) -> Option<&str> {
+        self.alias.as_deref()
     }
 
     /// File status of a location.
@@ -245,7 +311,15 @@ impl Vfs {
                 FileType::File,
                 0,
             ),
-            Loc::Lib(bytes) => virt(5, FileType::File, bytes.len() as u64),
+            Loc::Lib(bytes) => {
+                // Each built-in file its own inode: python3's library 5, /etc's from 10.
+                let etc = ETC.iter().position(|e| std::ptr::eq(e.1, *bytes));
+                virt(
+                    etc.map_or(5, |i| 10 + i as u64),
+                    FileType::File,
+                    bytes.len() as u64,
+                )
+            }
             Loc::Snap(rel) => {
                 let snap = self.snap.as_ref().ok_or(Errno::Noent)?;
                 let (kind, size) = match snap.get(rel).ok_or(Errno::Noent)? {
@@ -332,8 +406,9 @@ impl Vfs {
             Loc::Mem(ino) => {
                 let mem = self.mem();
                 let entries = mem.list(*ino)?;
-                Ok(entries
+                let mut out: Vec<(String, u64, FileType)> = entries
                     .into_iter()
+                    .filter(|(n, _)| !self.is_alias(*ino, n))
                     .map(|(n, i)| {
                         let dir = matches!(mem.stat(i), Some((true, _, _)));
                         (
@@ -342,7 +417,14 @@ impl Vfs {
                             if dir { FileType::Dir } else { FileType::File },
                         )
                     })
-                    .collect())
+                    .collect();
+                if let (Some(name), Some(snap)) = (&self.alias, &self.snap)
+                    && Some(*ino) == MemFs::mount_root("workspace")
+                {
+                    let at = out.partition_point(|e| e.0.as_str() < name.as_str());
+                    out.insert(at, (name.clone(), snap.ino(""), FileType::Dir));
+                }
+                Ok(out)
             }
             _ => Err(Errno::Notdir),
         }
@@ -356,10 +438,20 @@ impl Vfs {
             return Err(Errno::Exist);
         }
         match self.resolve(if parent.is_empty() { "/" } else { parent })? {
+            // The snapshot's name in /workspace is a read-only mount point: it cannot be
+            // removed, renamed, or replaced.
+            Loc::Mem(ino) if self.is_alias(ino, name) => Err(Errno::Rofs),
             Loc::Mem(ino) => Ok((ino, name.to_string())),
             Loc::Snap(_) | Loc::VirtDir(_) | Loc::Tool(_) | Loc::Lib(_) => Err(Errno::Rofs),
             _ => Err(Errno::Notdir),
         }
+    }
+}
+
+impl Vfs {
+    /// Whether `name` in the in-memory directory `dir` is the snapshot's mount point.
+    fn is_alias(&self, dir: Ino, name: &str) -> bool {
+        self.alias.as_deref() == Some(name) && Some(dir) == MemFs::mount_root("workspace")
     }
 }
 
@@ -412,7 +504,7 @@ mod tests {
     fn host_paths_do_not_exist() {
         let vfs = Vfs::new(None, &[], 1 << 20, vec!["cat".into()], 0).expect("vfs");
         for p in [
-            "/etc/passwd",
+            "/etc/shadow",
             "/proc/self/environ",
             "/root",
             "/snapshot",
@@ -421,6 +513,11 @@ mod tests {
             assert_eq!(vfs.resolve(p), Err(Errno::Noent), "{p}");
         }
         assert_eq!(vfs.resolve("/usr/bin/cat"), Ok(Loc::Tool("cat".into())));
+        // /etc describes the sandbox, not the host.
+        let Ok(Loc::Lib(passwd)) = vfs.resolve("/etc/passwd") else {
+            panic!("/etc/passwd is built in");
+        };
+        assert_eq!(passwd, b"agent:x:1000:1000:agent:/workspace:/bin/bash\n");
         assert_eq!(vfs.mem_parent("/usr/bin/x"), Err(Errno::Rofs));
     }
 }
