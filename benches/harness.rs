@@ -34,12 +34,14 @@ impl Agent for NoOp {
                 id: format!("c{}", self.0),
                 name: "code_exec".into(),
                 arguments: json!({"cmd": "true"}),
+                raw_arguments: None,
             }
         } else {
             ToolCall {
                 id: "f".into(),
                 name: "finish".into(),
                 arguments: json!(["otel-demo/NetworkPolicy/frontend-block-all-ports"]),
+                raw_arguments: None,
             }
         };
         Ok(Reply {

@@ -5,6 +5,12 @@ from typing import Mapping, Optional, Sequence, Union
 
 __version__: str
 TOOLS_SHA256: str
+ITBENCH_INSTRUCTIONS: str
+ITBENCH_TASK: str
+FINISH_SCHEMA: str
+FINISH_DESCRIPTION: str
+
+def limit_texts() -> list[tuple[str, str, str]]: ...
 
 class RcaboxError(Exception):
     """An rcabox error: the message says what went wrong, where, and how to fix it."""

@@ -33,9 +33,10 @@ import os
 import shlex
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Optional, Union
+from typing import Annotated, Any, Optional, Union
 
-from stirrup.core.models import ImageContentBlock, Tool, ToolUseCountMetadata
+from pydantic import BaseModel, Field
+from stirrup.core.models import ImageContentBlock, Tool, ToolResult, ToolUseCountMetadata
 from stirrup.tools.code_backends.base import (
     SHELL_TIMEOUT,
     CodeExecToolProvider,
@@ -46,35 +47,27 @@ from stirrup.tools.code_backends.base import (
     UploadFilesResult,
 )
 
+from . import _native
 from ._aio import AsyncSandbox
 
-__all__ = ["RcaboxCodeExecToolProvider"]
+__all__ = [
+    "AgentOutput",
+    "AlertExplained",
+    "Entity",
+    "Propagation",
+    "RcaboxCodeExecToolProvider",
+    "itbench_finish_tool",
+    "itbench_prompts",
+]
 
 #: Where commands start and relative paths lead.
 WORKDIR = "/workspace"
 
 _NOT_STARTED = "ExecutionEnvironment not started. Ensure current Agent is equipped with a CodeExecToolProvider."
 
-#: What the model is told when a command hits a limit other than the timeout: (details, advice).
-_LIMITS: dict[str, tuple[str, str]] = {
-    "cpu_limit": (
-        "Command exceeded its CPU time limit and was stopped",
-        "Filter early (grep, awk) and avoid reading large files more than once.",
-    ),
-    "memory_limit": (
-        "Command exceeded its memory limit",
-        "Stream large files (grep, awk, sort) instead of loading them whole into memory.",
-    ),
-    "process_limit": (
-        "Command started too many processes",
-        "Start fewer processes: avoid fork loops and very wide xargs or parallel pipelines.",
-    ),
-    "disk_quota": (
-        "Writes exceeded the space of the writable directories",
-        "Write less: keep intermediate results small or pipe them instead of saving them.",
-    ),
-    "interrupted": ("Command was interrupted", ""),
-}
+#: What the model is told when a command hits a limit other than the timeout: (details,
+#: advice), the same texts `rcabox run` sends.
+_LIMITS: dict[str, tuple[str, str]] = {kind: (line, advice) for kind, line, advice in _native.limit_texts()}
 
 
 class RcaboxCodeExecToolProvider(CodeExecToolProvider):
@@ -283,3 +276,72 @@ class RcaboxCodeExecToolProvider(CodeExecToolProvider):
             return False
         self._snapshot = directory
         return True
+
+
+class Entity(BaseModel):
+    """An entity of the diagnosis: a root cause, or one the incident reached."""
+
+    name: Annotated[str, Field(description="namespace/Kind/name, e.g. otel-demo/Deployment/checkout")]
+    contributing_factor: Annotated[bool, Field(description="true for a root cause")]
+    reasoning: Annotated[str, Field(description="Why it is, or is not, a root cause.")] = ""
+    evidence: Annotated[str, Field(description="What in the snapshot shows it.")] = ""
+
+
+class Propagation(BaseModel):
+    """How the fault travelled from one entity to another."""
+
+    source: Annotated[str, Field(description="namespace/Kind/name")]
+    target: Annotated[str, Field(description="namespace/Kind/name")]
+    condition: str = ""
+    effect: str = ""
+
+
+class AlertExplained(BaseModel):
+    """Whether the diagnosis explains a firing alert."""
+
+    alert: Annotated[str, Field(description="The alert's name")]
+    explanation: str = ""
+    explained: bool = True
+
+
+class AgentOutput(BaseModel):
+    """The diagnosis, as ITBench's agent_output.json: the root causes first, most likely first."""
+
+    entities: Annotated[
+        list[Entity],
+        Field(description="The entities considered; those with contributing_factor true are the root causes."),
+    ]
+    propagations: list[Propagation] = []
+    alerts_explained: list[AlertExplained] = []
+
+
+#: What the finish tool answers when the diagnosis names no entity (as `rcabox run` answers).
+EMPTY_ENTITIES = "finish: `entities` is empty; name at least one root cause as namespace/Kind/name"
+
+
+def _finish(params: AgentOutput) -> ToolResult[ToolUseCountMetadata]:
+    if not params.entities:
+        return ToolResult(content=EMPTY_ENTITIES, success=False, metadata=ToolUseCountMetadata())
+    return ToolResult(content="Diagnosis received.", metadata=ToolUseCountMetadata())
+
+
+def itbench_finish_tool() -> Tool[AgentOutput, ToolUseCountMetadata]:
+    """Stirrup's finish tool for ITBench: its parameters are ``agent_output.json`` (the finish
+    params the agent returns are an :class:`AgentOutput`; ``model_dump_json()`` is the file)."""
+    return Tool[AgentOutput, ToolUseCountMetadata](
+        name="finish",
+        description=_native.FINISH_DESCRIPTION,
+        parameters=AgentOutput,
+        executor=_finish,
+    )
+
+
+def itbench_prompts(snapshot_dir: str, max_turns: int = 100) -> tuple[str, str]:
+    """rcabox's ITBench instructions (Stirrup's ``system_prompt``) and task (the message given
+    to ``session.run``) for a snapshot shown as ``snapshot_dir`` in the working directory:
+    what ``rcabox run`` sends, so a Stirrup agent with this provider gets the same requests."""
+
+    def fill(template: str) -> str:
+        return template.replace("{max_turns}", str(max_turns)).replace("{snapshot}", snapshot_dir)
+
+    return fill(_native.ITBENCH_INSTRUCTIONS), fill(_native.ITBENCH_TASK)

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use pyo3::prelude::*;
 use rcabox_runtime::answer::Answer;
+use rcabox_runtime::episode::{prompt, tools};
 use rcabox_runtime::score::{Matcher, score_answer};
 use rcabox_runtime::snapshot::embedded;
 use rcabox_runtime::snapshot::generate::{Options, generate};
@@ -76,6 +77,23 @@ fn cli_main(py: Python<'_>, argv: Vec<String>) -> u8 {
         .unwrap_or(1)
 }
 
+/// What the model is told when a command hits each limit other than its time, by
+/// `error_kind`: (the line after its stderr, the advice). `rcabox run` says the same.
+#[pyfunction]
+fn limit_texts() -> Vec<(&'static str, &'static str, &'static str)> {
+    use rcabox_runtime::sandbox::ErrorKind::*;
+    [
+        ("cpu_limit", CpuLimit),
+        ("memory_limit", MemoryLimit),
+        ("process_limit", ProcessLimit),
+        ("disk_quota", DiskQuota),
+        ("interrupted", Interrupted),
+    ]
+    .into_iter()
+    .filter_map(|(name, kind)| tools::limit_text(kind).map(|(line, advice)| (name, line, advice)))
+    .collect()
+}
+
 /// The Python module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -90,6 +108,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(score_json, m)?)?;
     m.add_function(wrap_pyfunction!(generate_snapshot_json, m)?)?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
+    m.add_function(wrap_pyfunction!(limit_texts, m)?)?;
+    m.add("ITBENCH_INSTRUCTIONS", prompt::DEFAULT_SYSTEM)?;
+    m.add("ITBENCH_TASK", prompt::DEFAULT_TASK)?;
+    m.add("FINISH_SCHEMA", tools::FINISH_SCHEMA)?;
+    m.add("FINISH_DESCRIPTION", tools::FINISH_DESCRIPTION)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("TOOLS_SHA256", rcabox_runtime::TOOLS_SHA256)?;
     Ok(())

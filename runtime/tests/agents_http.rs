@@ -583,6 +583,7 @@ fn openai_does_not_retry_the_same_validation_error_and_foresees_the_context_wind
         id: "a".into(),
         name: "code_exec".into(),
         arguments: json!({"cmd": "cat big"}),
+        raw_arguments: None,
     }];
     let mut result = Message::text(Role::Tool, "x".repeat(30_000));
     result.tool_call_id = Some("a".into());

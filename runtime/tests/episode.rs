@@ -39,6 +39,7 @@ fn call(name: &str, args: Value) -> ToolCall {
         id: format!("c-{name}"),
         name: name.into(),
         arguments: args,
+        raw_arguments: None,
     }
 }
 

@@ -181,12 +181,12 @@ impl McpEpisode {
             id: format!("mcp-{}", self.ep.turn()),
             name: name.to_string(),
             arguments: args,
+            raw_arguments: None,
         };
         let reply = Reply {
             content: String::new(),
             tool_calls: vec![call.clone()],
-            usage: Default::default(),
-            cost_usd: 0.0,
+            ..Reply::default()
         };
         self.ep.record_reply(delivered, 0, &reply, 0.0)?;
         let done = self.ep.call(&call, None)?;

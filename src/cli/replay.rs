@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use rcabox_runtime::episode::tools::shell_results;
+use rcabox_runtime::episode::tools::{shell_results, shell_results_v1};
 use rcabox_runtime::sandbox::{Runtime, Session, SessionConfig};
 use rcabox_runtime::trajectory::{Record, read};
 
@@ -46,6 +46,7 @@ pub fn run(a: ReplayArgs) -> anyhow::Result<ExitCode> {
         let mut cfg = SessionConfig::for_snapshot(&snapshot);
         cfg.seed = h.seed;
         cfg.limits.timeout = std::time::Duration::from_secs(h.timeout_s);
+        cfg.snapshot_in_workspace = h.snapshot_mount.clone();
         let mut session = Session::new(runtime.clone(), cfg)
             .with_context(|| format!("opening {}", snapshot.display()))?;
         let (mut same, mut differ) = (0, 0);
@@ -57,7 +58,13 @@ pub fn run(a: ReplayArgs) -> anyhow::Result<ExitCode> {
                 ..
             } = r
             {
-                let now = shell_results(&session.run(cmd), h.max_output_chars);
+                let r = session.run(cmd);
+                // Each trajectory is checked in the format it was written in.
+                let now = if h.is_stirrup() {
+                    shell_results(&r, h.max_output_chars, h.timeout_s)
+                } else {
+                    shell_results_v1(&r, h.max_output_chars)
+                };
                 if &now == observation {
                     same += 1;
                 } else {

@@ -48,8 +48,9 @@ pub struct RunArgs {
     /// Model API requests per minute, per model (0: no limit).
     #[arg(long, default_value_t = 0)]
     rpm: u32,
-    /// Longest model reply in tokens, sent as `max_tokens` (default: the server's; Anthropic,
-    /// which requires one, 8192).
+    /// Longest model reply in tokens, sent as `max_completion_tokens` to OpenAI-compatible
+    /// servers, as Stirrup sends it, and as `max_tokens` to Anthropic's (default: the
+    /// server's; Anthropic, which requires one, 8192).
     #[arg(long)]
     max_tokens: Option<u32>,
     /// Sampling temperature sent to the model API (default: the server's).

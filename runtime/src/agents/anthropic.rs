@@ -104,7 +104,7 @@ pub fn wire_messages(messages: &[Message]) -> (String, Vec<Value>) {
 }
 
 /// Reads a Messages API response.
-pub fn parse_reply(v: &Value) -> Result<(String, Vec<ToolCall>, Usage), String> {
+pub fn parse_reply(v: &Value) -> Result<Reply, String> {
     let blocks = v.get("content").and_then(Value::as_array).ok_or_else(|| {
         format!(
             "no content in the response: {}",
@@ -127,20 +127,22 @@ pub fn parse_reply(v: &Value) -> Result<(String, Vec<ToolCall>, Usage), String> 
                     .ok_or_else(|| format!("content[{i}] tool_use has no name"))?
                     .to_string(),
                 arguments: b.get("input").cloned().unwrap_or(json!({})),
+                raw_arguments: None,
             }),
             _ => {}
         }
     }
     let u = |p: &str| v.pointer(p).and_then(Value::as_u64).unwrap_or(0);
-    Ok((
-        text,
-        calls,
-        Usage {
+    Ok(Reply {
+        content: text,
+        tool_calls: calls,
+        usage: Usage {
             input_tokens: u("/usage/input_tokens"),
             output_tokens: u("/usage/output_tokens"),
             reasoning_tokens: 0,
         },
-    ))
+        ..Reply::default()
+    })
 }
 
 impl Agent for Anthropic {

@@ -220,6 +220,7 @@ impl Agent for Baseline {
                     id: format!("call_{}", self.step + 1),
                     name: "code_exec".into(),
                     arguments: json!({"cmd": cmd}),
+                    raw_arguments: None,
                 }],
                 ..Reply::default()
             },
@@ -229,6 +230,7 @@ impl Agent for Baseline {
                     id: format!("call_{}", self.step + 1),
                     name: "finish".into(),
                     arguments: self.diagnose(),
+                    raw_arguments: None,
                 }],
                 ..Reply::default()
             },

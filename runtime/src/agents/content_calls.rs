@@ -46,6 +46,7 @@ fn tagged(content: &str) -> Option<(String, Vec<ToolCall>)> {
                 id: String::new(),
                 name: "code_exec".to_string(),
                 arguments: Value::String(inner.to_string()),
+                raw_arguments: None,
             }),
         }
         rest = after;
@@ -98,6 +99,7 @@ fn collect(v: &Value, out: &mut Vec<ToolCall>) {
                 id: String::new(),
                 name: name.to_string(),
                 arguments,
+                raw_arguments: None,
             });
         }
         _ => {}

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::episode::agent::{Agent, AgentError, Message, Reply, Role, ToolCall, Usage};
+use crate::episode::agent::{Agent, AgentError, Message, Reply, Role};
 use http::CallError;
 use http::HttpOptions;
 use pricing::Prices;
@@ -217,7 +217,7 @@ pub fn shrink(messages: &mut [Message]) -> bool {
 }
 
 /// Reads a provider's reply into text, tool calls and token use.
-pub type ParseReply = fn(&Value) -> Result<(String, Vec<ToolCall>, Usage), String>;
+pub type ParseReply = fn(&Value) -> Result<Reply, String>;
 
 /// A conservative estimate of a conversation's prompt tokens: three bytes a token (English
 /// prose runs near four, JSON, logs and identifiers nearer three), plus a little per message.
@@ -263,14 +263,10 @@ pub fn call_shrinking(
     loop {
         match request(&msgs) {
             Ok(v) => {
-                let (content, tool_calls, usage) = parse(&v).map_err(AgentError)?;
-                let cost_usd = prices.cost(model, usage.input_tokens, usage.output_tokens);
-                return Ok(Reply {
-                    content,
-                    tool_calls,
-                    usage,
-                    cost_usd,
-                });
+                let mut reply = parse(&v).map_err(AgentError)?;
+                reply.cost_usd =
+                    prices.cost(model, reply.usage.input_tokens, reply.usage.output_tokens);
+                return Ok(reply);
             }
             Err(CallError::ContextOverflow(why)) => {
                 if !shrink(&mut msgs) {

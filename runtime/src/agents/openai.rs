@@ -46,26 +46,47 @@ impl OpenAi {
     }
 }
 
-/// Messages in the chat-completions shape.
+/// A message's text as Stirrup's client sends it (`content_to_openai`): one text part, or the
+/// empty string for no text.
+fn content(text: &str) -> Value {
+    if text.is_empty() {
+        json!("")
+    } else {
+        json!([{"type": "text", "text": text}])
+    }
+}
+
+/// Messages in the chat-completions shape, as Stirrup 0.2.1's `to_openai_messages` writes
+/// them: text as a list of one text part (`""` when empty, never `null`), the reasoning text
+/// passed back as `reasoning_content`, tool arguments as the model wrote them, and each tool
+/// result with its tool's name.
 pub fn wire_messages(messages: &[Message]) -> Vec<Value> {
     messages
         .iter()
         .map(|m| match m.role {
-            Role::System => json!({"role": "system", "content": m.content}),
-            Role::User => json!({"role": "user", "content": m.content}),
-            Role::Tool => json!({"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content}),
+            Role::System => json!({"role": "system", "content": content(&m.content)}),
+            Role::User => json!({"role": "user", "content": content(&m.content)}),
+            Role::Tool => {
+                let mut v = json!({"role": "tool", "content": content(&m.content), "tool_call_id": m.tool_call_id});
+                if let Some(name) = &m.tool_name {
+                    v["name"] = json!(name);
+                }
+                v
+            }
             Role::Assistant => {
-                // Never `null` content: OpenAI accepts it beside tool calls, but llama.cpp's
-                // servers and other strict schemas reject it; an empty string passes everywhere.
-                let mut v = json!({"role": "assistant", "content": m.content});
+                let mut v = json!({"role": "assistant", "content": content(&m.content)});
+                if let Some(r) = m.reasoning.as_deref().filter(|r| !r.is_empty()) {
+                    v["reasoning_content"] = json!(r);
+                }
                 if !m.tool_calls.is_empty() {
                     v["tool_calls"] = m
                         .tool_calls
                         .iter()
                         .map(|c| {
-                            let args = match &c.arguments {
-                                Value::String(raw) => raw.clone(),
-                                other => other.to_string(),
+                            let args = match (&c.raw_arguments, &c.arguments) {
+                                (Some(raw), _) => raw.clone(),
+                                (None, Value::String(raw)) => raw.clone(),
+                                (None, other) => other.to_string(),
                             };
                             json!({"id": c.id, "type": "function", "function": {"name": c.name, "arguments": args}})
                         })
@@ -78,7 +99,7 @@ pub fn wire_messages(messages: &[Message]) -> Vec<Value> {
 }
 
 /// Reads a chat-completions response.
-pub fn parse_reply(v: &Value) -> Result<(String, Vec<ToolCall>, Usage), String> {
+pub fn parse_reply(v: &Value) -> Result<Reply, String> {
     let msg = v
         .pointer("/choices/0/message")
         .ok_or_else(|| format!("no choices[0].message in the response: {}", short(v)))?;
@@ -102,8 +123,8 @@ pub fn parse_reply(v: &Value) -> Result<(String, Vec<ToolCall>, Usage), String> 
         let raw = c
             .pointer("/function/arguments")
             .and_then(Value::as_str)
-            .unwrap_or("{}");
-        // Invalid JSON stays a string so the tool can say what is wrong with it.
+            .unwrap_or("");
+        // Invalid JSON stays a string, refused as Stirrup refuses it.
         let arguments =
             serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
         let mut id = c
@@ -120,6 +141,7 @@ pub fn parse_reply(v: &Value) -> Result<(String, Vec<ToolCall>, Usage), String> 
             id,
             name: name.to_string(),
             arguments,
+            raw_arguments: Some(raw.to_string()),
         });
     }
     let mut content = content;
@@ -135,7 +157,18 @@ pub fn parse_reply(v: &Value) -> Result<(String, Vec<ToolCall>, Usage), String> 
         output_tokens: u("/usage/completion_tokens"),
         reasoning_tokens: u("/usage/completion_tokens_details/reasoning_tokens"),
     };
-    Ok((content, calls, usage))
+    let reasoning = msg
+        .get("reasoning_content")
+        .and_then(Value::as_str)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    Ok(Reply {
+        content,
+        tool_calls: calls,
+        usage,
+        reasoning,
+        cost_usd: 0.0,
+    })
 }
 
 fn short(v: &Value) -> String {
@@ -170,6 +203,11 @@ impl Agent for OpenAi {
                     json!({"model": self.model, "messages": wire_messages(msgs), "tools": tools, "tool_choice": "auto"})
                 };
                 self.sampling.apply(&mut body, true);
+                // Stirrup's client asks for `max_completion_tokens`, the name OpenAI's API
+                // gives the reply's length now (`max_tokens` is its deprecated one).
+                if let Some(m) = body.as_object_mut().and_then(|o| o.remove("max_tokens")) {
+                    body["max_completion_tokens"] = m;
+                }
                 post_json(&self.http, &self.model, "/chat/completions", &auth, &body)
             },
             parse_reply,

@@ -34,6 +34,7 @@ impl ReplayAgent {
                     tool_calls,
                     usage,
                     cost_usd,
+                    reasoning: None,
                 }),
                 _ => None,
             })

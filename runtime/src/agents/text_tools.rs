@@ -74,11 +74,13 @@ mod tests {
                 id: "a".into(),
                 name: "code_exec".into(),
                 arguments: json!({"cmd": "ls"}),
+                raw_arguments: None,
             },
             ToolCall {
                 id: "b".into(),
                 name: "code_exec".into(),
                 arguments: json!({"cmd": "pwd"}),
+                raw_arguments: None,
             },
         ];
         let mut r1 = Message::text(Role::Tool, "x");

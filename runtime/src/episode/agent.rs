@@ -27,6 +27,10 @@ pub struct ToolCall {
     pub name: String,
     /// Arguments: a JSON object, or the raw text when the model wrote invalid JSON.
     pub arguments: Value,
+    /// The arguments exactly as the model wrote them, when it wrote text: sent back so in
+    /// later requests, as Stirrup does, rather than re-serialized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_arguments: Option<String>,
 }
 
 /// One message of the conversation.
@@ -42,6 +46,12 @@ pub struct Message {
     /// The call this message answers (tool messages).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_call_id: Option<String>,
+    /// The tool that answered (tool messages), as Stirrup names it on the wire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool_name: Option<String>,
+    /// The model's reasoning text (assistant messages), sent back as `reasoning_content`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<String>,
 }
 
 impl Message {
@@ -52,6 +62,8 @@ impl Message {
             content: content.into(),
             tool_calls: Vec::new(),
             tool_call_id: None,
+            tool_name: None,
+            reasoning: None,
         }
     }
 }
@@ -79,6 +91,9 @@ pub struct Reply {
     /// Tool calls, run in order.
     #[serde(default)]
     pub tool_calls: Vec<ToolCall>,
+    /// The model's reasoning text, when its API returns it (`reasoning_content`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<String>,
     /// Tokens.
     #[serde(default)]
     pub usage: Usage,

@@ -158,7 +158,9 @@ impl<S: SessionSource, W: BorrowMut<Writer>> Episode<S, W> {
         let mut out = Vec::with_capacity(ordered.len());
         for call in ordered {
             let refusal = (call.name == "finish" && finishes > 1).then(|| {
-                "finish: called more than once in one turn; call finish once, alone, with the whole diagnosis".to_string()
+                // Stirrup's words, its sorted set of the finish tools called printed as a
+                // Python list.
+                "Cannot call finish tool 'finish': multiple finish tools (['finish']) were called in the same turn. Only one finish tool may be called per turn — retry with a single finish tool call.".to_string()
             });
             let done = self.call(&call, refusal)?;
             out.push((call, done));

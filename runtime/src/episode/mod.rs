@@ -23,9 +23,10 @@ use machine::Episode;
 pub struct Settings {
     /// Turn cap.
     pub max_turns: usize,
-    /// System prompt template (`{max_turns}` is replaced).
+    /// The task's instructions, placed in Stirrup's system prompt (`{max_turns}` and
+    /// `{snapshot}` are replaced).
     pub system_prompt: String,
-    /// First user message.
+    /// First user message (`{snapshot}` is replaced).
     pub task: String,
     /// Characters kept per output stream of `code_exec`.
     pub max_output_chars: usize,
@@ -61,6 +62,51 @@ pub struct Outcome {
     pub error: Option<String>,
 }
 
+/// What an episode opens with: the system prompt and the task as sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opening {
+    /// The system prompt.
+    pub system: String,
+    /// The first user message.
+    pub task: String,
+}
+
+/// The opening of an episode over `session`: Stirrup's system prompt with the snapshot's
+/// files as its input files (when the snapshot is shown in the working directory, as the
+/// Stirrup provider shows it) and the task's instructions.
+pub fn opening(settings: &Settings, session: &Session) -> Opening {
+    let (dir, files) = match session.snapshot_mount() {
+        Some(name) => (name.to_string(), input_files(session, name)),
+        None => ("/snapshot".to_string(), Vec::new()),
+    };
+    let instructions = prompt::fill(&settings.system_prompt, settings.max_turns, &dir);
+    Opening {
+        system: prompt::system_prompt(settings.max_turns, &files, &instructions),
+        task: prompt::fill(&settings.task, settings.max_turns, &dir),
+    }
+}
+
+/// Every file under `/workspace/<name>`, as `<name>/<path>`, sorted: Stirrup lists uploaded
+/// input files so (hidden files are not there to list).
+fn input_files(session: &Session, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![name.to_string()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = session.list_dir(&format!("/workspace/{dir}")) else {
+            continue;
+        };
+        for (entry, kind) in entries {
+            let path = format!("{dir}/{entry}");
+            match kind {
+                crate::sandbox::Kind::Dir => stack.push(path),
+                crate::sandbox::Kind::File => out.push(path),
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Runs one episode of the model loop, writing every turn to `traj`: a turn is one model call,
 /// whatever number of tool calls its reply carries; the rules are [`machine::Episode`]'s.
 pub fn run(
@@ -70,12 +116,10 @@ pub fn run(
     traj: &mut Writer,
 ) -> Result<Outcome, TrajectoryError> {
     let schemas = tools::schemas();
+    let open = opening(settings, session);
     let mut messages = vec![
-        Message::text(
-            Role::System,
-            prompt::system_prompt(&settings.system_prompt, settings.max_turns),
-        ),
-        Message::text(Role::User, settings.task.clone()),
+        Message::text(Role::System, open.system),
+        Message::text(Role::User, open.task),
     ];
     let mut ep = Episode::new(settings, session, Some(traj));
     while let Some(warning) = ep.begin_turn() {
@@ -98,6 +142,8 @@ pub fn run(
             content: reply.content.clone(),
             tool_calls: reply.tool_calls.clone(),
             tool_call_id: None,
+            tool_name: None,
+            reasoning: reply.reasoning.clone(),
         });
         for (call, done) in ep.call_all(&reply.tool_calls)? {
             messages.push(Message {
@@ -105,6 +151,8 @@ pub fn run(
                 content: done.observation,
                 tool_calls: Vec::new(),
                 tool_call_id: Some(call.id),
+                tool_name: Some(call.name),
+                reasoning: None,
             });
         }
         // Stirrup's rule for a reply without tool calls (prose, or nothing): ask the model to go

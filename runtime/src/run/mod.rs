@@ -343,6 +343,16 @@ fn unchanged(plan: &Plan, questions: &[usize]) -> Result<(), RunError> {
     Ok(())
 }
 
+/// The name a snapshot directory is shown under in the working directory: its own, or
+/// `snapshot` when it has none that the sandbox can hold.
+pub fn mount_name(snapshot: &Path) -> String {
+    snapshot
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .filter(|n| !n.is_empty() && n.len() <= 255 && n != "." && n != "..")
+        .unwrap_or_else(|| "snapshot".to_string())
+}
+
 fn one(
     plan: &Plan,
     q: &QuestionEntry,
@@ -356,8 +366,11 @@ fn one(
     let mut cfg = SessionConfig::for_snapshot(&q.snapshot);
     cfg.seed = seed;
     cfg.limits.timeout = std::time::Duration::from_secs(plan.timeout_s);
+    // The snapshot in the working directory under its own name, as Stirrup's input files.
+    cfg.snapshot_in_workspace = Some(mount_name(&q.snapshot));
     let mut session = Session::new(runtime.clone(), cfg)
         .map_err(|e| RunError::Invalid(format!("{}: {e}", q.snapshot.display())))?;
+    let opening = episode::opening(&plan.settings, &session);
     let header = Header::new(
         EpisodeId {
             question: q.id.clone(),
@@ -370,7 +383,8 @@ fn one(
         tools_hash.to_string(),
         &plan.settings,
         plan.timeout_s,
-    );
+    )
+    .opened(&opening, session.snapshot_mount());
     let traj_path = dir.join(TRAJECTORY_NAME);
     let mut traj =
         Writer::create(&traj_path, header).map_err(|e| RunError::Invalid(e.to_string()))?;

@@ -314,6 +314,16 @@ impl Session {
         &self.config.hidden
     }
 
+    /// The limits each command runs under.
+    pub fn limits(&self) -> &Limits {
+        &self.config.limits
+    }
+
+    /// The snapshot's name under `/workspace`, when it is shown there too.
+    pub fn snapshot_mount(&self) -> Option<&str> {
+        self.config.snapshot_in_workspace.as_deref()
+    }
+
     /// Runs `command` with bash semantics; never fails, whatever the command does.
     pub fn run(&mut self, command: &str) -> CommandResult {
         self.run_interruptible(command, None)

@@ -45,7 +45,17 @@ pub struct Header {
     /// The first user message.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub task: String,
+    /// Which texts the model was sent ([`PROTOCOL`] now; empty in trajectories written before
+    /// rcabox sent Stirrup's, whose observations `rcabox replay` still checks in their format).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub protocol: String,
+    /// The snapshot's name in the working directory, when it was shown there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_mount: Option<String>,
 }
+
+/// The texts rcabox sends: Stirrup 0.2.1's, word for word (docs/AGENT_PROTOCOL.md).
+pub const PROTOCOL: &str = "stirrup-0.2.1";
 
 /// Who runs an episode and with which sandbox seed: the part of a [`Header`] that is neither
 /// the snapshot nor the settings.
@@ -84,12 +94,29 @@ impl Header {
             seed: id.seed,
             max_output_chars: settings.max_output_chars,
             timeout_s,
-            system_prompt: crate::episode::prompt::system_prompt(
+            system_prompt: crate::episode::prompt::fill(
                 &settings.system_prompt,
                 settings.max_turns,
+                "/snapshot",
             ),
-            task: settings.task.clone(),
+            task: crate::episode::prompt::fill(&settings.task, settings.max_turns, "/snapshot"),
+            protocol: PROTOCOL.to_string(),
+            snapshot_mount: None,
         }
+    }
+
+    /// The same header with what the episode opened with, as sent, and where the snapshot was
+    /// shown.
+    pub fn opened(mut self, opening: &crate::episode::Opening, mount: Option<&str>) -> Header {
+        self.system_prompt = opening.system.clone();
+        self.task = opening.task.clone();
+        self.snapshot_mount = mount.map(str::to_string);
+        self
+    }
+
+    /// Whether the episode was sent Stirrup's texts (else rcabox's first protocol).
+    pub fn is_stirrup(&self) -> bool {
+        !self.protocol.is_empty()
     }
 }
 
