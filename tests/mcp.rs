@@ -66,7 +66,7 @@ fn an_mcp_client_drives_one_episode() {
     assert_eq!(
         seen["exec"][0].as_str().expect("exec text"),
         format!(
-            "<shell_results><exit_code>0</exit_code><stdout>{stdout}</stdout><stderr></stderr></shell_results>"
+            "<shell_results>\n<exit_code>0</exit_code>\n<stdout>{stdout}</stdout>\n<stderr></stderr>\n</shell_results>"
         )
     );
     assert!(
@@ -75,7 +75,7 @@ fn an_mcp_client_drives_one_episode() {
             .is_some_and(|t| t.contains("cat: /etc/shadow: No such file or directory"))
     );
     assert_eq!(seen["bad_args"]["is_error"], true);
-    assert!(text(&seen, "bad_args").contains("missing `cmd`"));
+    assert_eq!(text(&seen, "bad_args"), "Tool arguments are not valid");
     assert_eq!(seen["bad_finish"]["is_error"], true);
     assert!(text(&seen, "bad_finish").contains("`entities` is empty"));
     assert_eq!(seen["finish"]["is_error"], false);

@@ -4,6 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+
 fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
         .iter()
@@ -19,14 +21,13 @@ fn chromium() -> Option<PathBuf> {
 }
 
 /// Chromium, or `None` with a line saying the test was skipped (never in CI, which installs it).
+/// Chromium, or the test fails with one line saying how to add it.
 fn chromium_or_skip() -> Option<PathBuf> {
     let found = chromium();
     if found.is_none() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "CI must install chromium (.ci/run does)"
+        common::missing(
+            "missing `chromium`: run `cargo xtask test` (installs it) or `apt-get install chromium`",
         );
-        eprintln!("skipped: no chromium on this machine; `apt-get install chromium` to run it");
     }
     found
 }

@@ -105,6 +105,19 @@ def load_config(config: SandboxEnvironmentConfigType | None) -> RcaboxSandboxCon
         raise ValueError(f"rcabox sandbox config {path}: {e}") from e
 
 
+def _command_text(cmd: list[str]) -> str:
+    """The shell text for an argv. `bash()` and `python()` send ``["bash", "--login", "-c",
+    TEXT]``: the sandbox runs every command in its bash-compatible shell already, so TEXT goes
+    to it directly instead of starting a second shell inside the first (half the cost of a
+    short command). Anything else is quoted word by word."""
+    shells = ("bash", "sh", "/bin/bash", "/bin/sh", "/usr/bin/bash", "/usr/bin/sh")
+    if len(cmd) == 3 and cmd[0] in shells and cmd[1] == "-c":
+        return cmd[2]
+    if len(cmd) == 4 and cmd[0] in shells and cmd[1] in ("--login", "-l") and cmd[2] == "-c":
+        return cmd[3]
+    return shlex.join(cmd)
+
+
 def _decode(data: bytes) -> str:
     return data.decode("utf-8", errors="replace")
 
@@ -202,7 +215,7 @@ class RcaboxSandboxEnvironment(SandboxEnvironment):
         await self._check_executable(cmd[0], cwd)
         limit = SandboxEnvironmentLimits.MAX_EXEC_OUTPUT_SIZE
         r = await self.sandbox.exec(
-            shlex.join(cmd),
+            _command_text(cmd),
             timeout=float(timeout) if timeout else None,
             stdin=input,
             env=env,

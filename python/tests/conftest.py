@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pathlib
 import sys
+from collections.abc import Iterator
 
 import pytest
 
+import local_model as lm
 import rcabox
 
 
@@ -21,3 +23,27 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     out = tmp_path_factory.mktemp("snap") / "Scenario-2"
     rcabox.generate_snapshot(2, out, seed=1, scale=0.05)
     return out
+
+
+@pytest.fixture
+def local_model(tmp_path: pathlib.Path) -> Iterator[lm.LocalModel]:
+    """Starts the local llama.cpp model with a chat format and returns its /v1 URL; skips,
+    saying what is missing, where it is not installed (.ci/run installs it)."""
+    why = lm.missing()
+    if why is not None:
+        pytest.skip(f"no local model: {why}")
+    servers: list[lm.Server] = []
+
+    def start(chat_format: str) -> str:
+        try:
+            server = lm.Server(chat_format, tmp_path / f"llama_cpp_{len(servers)}.log")
+        except RuntimeError as e:
+            pytest.fail(str(e), pytrace=False)
+        servers.append(server)
+        return server.base_url
+
+    try:
+        yield start
+    finally:
+        for s in servers:
+            s.stop()

@@ -13,16 +13,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 from inspect_ai import eval as inspect_eval
@@ -31,6 +27,7 @@ from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
 from inspect_ai.model import ModelOutput, get_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from local_model import LocalModel  # noqa: E402
 from tiktoken_offline import TiktokenUnavailable, ensure_o200k_cache  # noqa: E402
 
 #: The repository root: `inspect eval` takes the task file relative to its working directory
@@ -45,7 +42,6 @@ INSPECT = BIN / "inspect"
 #: Upper bounds: a hung eval must fail the test, not hang the session.
 EVAL_TIMEOUT = 300.0
 LOCAL_EVAL_TIMEOUT = 900.0
-SERVER_START_TIMEOUT = 120.0
 
 #: Scenario 2's root cause (its ground truth's only `root_cause: true` group).
 SCENARIO_2_ANSWER = {
@@ -208,93 +204,18 @@ def test_eval_api_scripted_tool_calls_score_one(
 # --- a real local model ---------------------------------------------------------------------
 
 
-def _system_python3() -> Optional[str]:
-    """`python3` on PATH, skipping this venv's own (llama-cpp-python lives in the system one)."""
-    venv_bins = {BIN.resolve(), (Path(sys.prefix) / "bin").resolve()}
-    dirs = [d for d in os.environ.get("PATH", "").split(os.pathsep) if d and Path(d).resolve() not in venv_bins]
-    return shutil.which("python3", path=os.pathsep.join(dirs))
-
-
-def _local_model_missing() -> Optional[str]:
-    """What is missing to run a local model, as tests/local_model.rs checks it; None if nothing."""
-    gguf = os.environ.get("RCABOX_LOCAL_GGUF")
-    if not gguf:
-        return "RCABOX_LOCAL_GGUF is not set (see .ci/run)"
-    if not Path(gguf).is_file():
-        return f"RCABOX_LOCAL_GGUF={gguf} does not exist"
-    python3 = _system_python3()
-    if python3 is None:
-        return "no python3 on PATH outside the venv"
-    probe = subprocess.run([python3, "-c", "import llama_cpp.server"], capture_output=True, timeout=120)
-    if probe.returncode != 0:
-        return f"{python3} cannot import llama_cpp.server"
-    return None
-
-
-def _server_log(path: Path) -> str:
-    """The end of the server's stderr: why it did not come up."""
-    return _tail(path.read_text(encoding="utf-8", errors="replace"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def local_server(tmp_path: Path) -> Iterator[str]:
-    """llama-cpp-python's OpenAI-compatible server on a loopback port; yields its /v1 URL.
-
-    Started as tests/local_model.rs starts it, and killed by its own process id afterwards.
-    """
-    missing = _local_model_missing()
-    if missing is not None:
-        pytest.skip(f"no local model: {missing}")
-    # Inspect's openai-api provider is the `openai` package; without it the eval cannot start.
-    if importlib.util.find_spec("openai") is None:
-        pytest.fail(
-            "the openai package is not importable in this venv: add it to python/requirements-test.txt", pytrace=False
-        )
-    python3 = _system_python3()
-    assert python3 is not None
-    port = _free_port()
-    log_path = tmp_path / "llama_cpp_server.log"
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [python3, "-m", "llama_cpp.server", "--model", os.environ["RCABOX_LOCAL_GGUF"],
-             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192",
-             # Plain chatml with Inspect describing the tools in the prompt (emulate_tools below):
-             # `chatml-function-calling` ignores max_tokens in its grammar (tests/local_model.rs).
-             "--chat_format", "chatml"],
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/models", timeout=5):
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail(f"llama_cpp.server exited {server.returncode}: {_server_log(log_path)}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"llama_cpp.server not up in {SERVER_START_TIMEOUT:.0f} s: {_server_log(log_path)}")
-                time.sleep(0.5)
-        yield base
-    finally:
-        server.kill()
-        server.wait(timeout=30)
-
-
-def test_inspect_eval_with_a_local_model(bundled_snapshots: Path, local_server: str, tmp_path: Path) -> None:
+def test_inspect_eval_with_a_local_model(bundled_snapshots: Path, local_model: LocalModel, tmp_path: Path) -> None:
     """A real (tiny) model through `openai-api/local/...`: the eval runs to its end and the
     sample is scored, whatever the model answers."""
     log_dir = tmp_path / "logs"
     # openai-api/<service>/<model> reads <SERVICE>_BASE_URL and <SERVICE>_API_KEY; the server
     # wants no key, but Inspect requires one to be set.
+    # Plain chatml with Inspect describing the tools in the prompt (emulate_tools below):
+    # `chatml-function-calling` ignores max_tokens in its grammar (tests/local_model.rs).
+    # Inspect's openai-api provider is the `openai` package; without it the eval cannot start.
+    if importlib.util.find_spec("openai") is None:
+        pytest.fail("the openai package is not importable in this venv: see python/requirements-test.txt", pytrace=False)
+    local_server = local_model("chatml")
     env = {**os.environ, "LOCAL_BASE_URL": local_server, "LOCAL_API_KEY": "none"}
     started = time.monotonic()
     proc = _run_inspect(

@@ -252,7 +252,7 @@ fn openai_retries_429_5xx_timeouts_malformed_and_truncated_replies() {
             .contains(&("authorization".into(), "Bearer test-key".into()))
     );
     assert_eq!(seen[0].body["model"], "gpt-4o");
-    assert_eq!(seen[0].body["tools"][0]["function"]["name"], "code_exec");
+    assert_eq!(seen[0].body["tools"][1]["function"]["name"], "code_exec");
 
     // Out of retries: the error says what happened last.
     let s = serve(vec![], Act::Reply(503, vec![], "busy".into()));
@@ -297,14 +297,13 @@ fn openai_episode_with_invalid_arguments_double_finish_and_an_error_ending() {
     );
     let recs = episode(&mut a, 100);
     let obs = observations(&recs);
+    assert_eq!(obs[0], "Tool arguments are not valid");
     assert!(
-        obs[0].contains("arguments are not valid JSON"),
-        "{}",
-        obs[0]
+        obs[1].starts_with("Cannot call finish tool 'finish'")
+            && obs[2].starts_with("Cannot call finish tool 'finish'")
     );
-    assert!(obs[1].contains("called more than once") && obs[2].contains("called more than once"));
     assert!(
-        obs[3].contains("<exit_code>0</exit_code><stdout>4\n</stdout>"),
+        obs[3].contains("<exit_code>0</exit_code>\n<stdout>4\n</stdout>"),
         "{}",
         obs[3]
     );
@@ -322,6 +321,12 @@ fn openai_episode_with_invalid_arguments_double_finish_and_an_error_ending() {
         .collect();
     assert_eq!(tool_msgs.len(), 4);
     assert_eq!(tool_msgs[0]["tool_call_id"], "call_0");
+    // As Stirrup sends them: the text as one text part, the tool named, the model's own
+    // argument text sent back as it was written.
+    assert_eq!(tool_msgs[0]["name"], "code_exec");
+    assert_eq!(tool_msgs[0]["content"][0]["type"], "text");
+    let first_call = &last.body["messages"][2]["tool_calls"][0]["function"]["arguments"];
+    assert_eq!(first_call, "{\"cmd\": \"ls /snap");
 
     // An API that stops answering ends the episode with an error, not a panic.
     let s = serve(
@@ -347,7 +352,7 @@ fn a_model_that_never_finishes_ends_at_the_cap_with_the_warnings_in_its_context(
             .expect("m")
             .iter()
             .filter(|m| m["role"] == "user")
-            .map(|m| m["content"].as_str().unwrap_or("").to_string())
+            .map(|m| m["content"][0]["text"].as_str().unwrap_or("").to_string())
             .collect()
     };
     assert!(
@@ -428,7 +433,7 @@ fn anthropic_speaks_the_messages_protocol_and_retries_overload() {
     assert!(cost > 0.0, "claude-sonnet-4 is priced");
     let obs = observations(&recs);
     assert!(obs[0].contains("<stdout>32\n</stdout>"), "{}", obs[0]);
-    assert!(obs[1].contains("missing `cmd`"));
+    assert_eq!(obs[1], "Tool arguments are not valid");
     let seen = s.seen.lock().expect("seen").clone();
     assert_eq!(seen.len(), 4, "one overload retried");
     let h = &seen[0].headers;
@@ -444,7 +449,9 @@ fn anthropic_speaks_the_messages_protocol_and_retries_overload() {
             .expect("system")
             .contains("Site Reliability Engineer")
     );
-    assert_eq!(last["tools"][0]["input_schema"]["required"][0], "cmd");
+    // Stirrup's order: the finish tool, then code_exec.
+    assert_eq!(last["tools"][0]["input_schema"]["required"][0], "entities");
+    assert_eq!(last["tools"][1]["input_schema"]["required"][0], "cmd");
     let msgs = last["messages"].as_array().expect("messages");
     let roles: Vec<&str> = msgs
         .iter()
@@ -512,8 +519,8 @@ fn openai_survives_what_small_local_models_and_strict_servers_produce() {
     let obs = observations(&recs);
     assert!(obs[0].contains("one"), "{obs:?}");
     assert!(obs[1].contains("two"), "{obs:?}");
-    assert!(obs[2].contains("unknown tool"), "{obs:?}");
-    assert!(obs[3].contains("cmd"), "{obs:?}");
+    assert_eq!(obs[2], "kubectl is not a valid tool", "{obs:?}");
+    assert_eq!(obs[3], "Tool arguments are not valid", "{obs:?}");
     let seen = s.seen.lock().expect("seen").clone();
     assert_eq!(seen.len(), 5);
     for req in &seen {
@@ -525,19 +532,19 @@ fn openai_survives_what_small_local_models_and_strict_servers_produce() {
             (
                 &req.body["temperature"],
                 &req.body["top_p"],
-                &req.body["max_tokens"],
+                &req.body["max_completion_tokens"],
                 &req.body["seed"]
             ),
             (&json!(0.2), &json!(0.9), &json!(256), &json!(7))
         );
         for m in req.body["messages"].as_array().expect("messages") {
-            assert!(m["content"].is_string(), "content is never null: {m}");
+            assert!(!m["content"].is_null(), "content is never null: {m}");
         }
     }
     let second = seen[1].body["messages"].as_array().expect("messages");
     assert_eq!(
         second.last().expect("last")["content"],
-        prompt::CONTINUE,
+        json!([{"type": "text", "text": prompt::CONTINUE}]),
         "prose is answered with Stirrup's continue message"
     );
     // The repeated id was made unique, so each result names its own call.

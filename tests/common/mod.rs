@@ -54,10 +54,10 @@ pub fn require_python_module(module: &str, package: &str) {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        panic!(
+        missing(&format!(
             "missing Python package `{package}` for {}: run `cargo xtask test` (installs it into .venv) or `pip install {package}`",
             python()
-        );
+        ));
     }
 }
 

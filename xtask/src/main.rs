@@ -37,6 +37,7 @@ fn setup(root: &Path) -> Option<PathBuf> {
 
 fn test(root: &Path, args: &[String]) -> bool {
     let python = setup(root);
+    let mut local_model = None;
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cargo
         .current_dir(root)
@@ -44,11 +45,20 @@ fn test(root: &Path, args: &[String]) -> bool {
         .args(args);
     if let Some(p) = &python {
         cargo.env("RCABOX_PYTHON", p);
+        if std::env::var_os("RCABOX_LOCAL_GGUF").is_none() {
+            match python::ensure_model(p) {
+                Ok(model) => {
+                    cargo.env("RCABOX_LOCAL_GGUF", &model);
+                    local_model = Some(model);
+                }
+                Err(e) => eprintln!("xtask: {e}"),
+            }
+        }
     }
     eprintln!("xtask: cargo test --release --workspace {}", args.join(" "));
     let rust_ok = cargo.status().is_ok_and(|s| s.success());
     let python_ok = match &python {
-        Some(p) => pytests::run(root, p),
+        Some(p) => pytests::run(root, p, local_model.as_deref()),
         None => {
             eprintln!("xtask: the Python package's tests need .venv (see above)");
             false

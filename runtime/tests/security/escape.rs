@@ -98,7 +98,7 @@ pub fn probes() -> Vec<Probe> {
         "ESC-ENV",
         Escape,
         "ls /",
-        &[Out("bin\ndev\nsnapshot\ntmp\nusr\nworkspace\n")],
+        &[Out("bin\ndev\netc\nsnapshot\ntmp\nusr\nworkspace\n")],
     ));
     v.push(p(
         "ESC-ENV",

@@ -292,18 +292,20 @@ pub fn disk() -> Vec<Probe> {
 
 pub fn time() -> Vec<Probe> {
     let mut v = Vec::new();
-    // Row 11: the virtual clock saturates instead of wrapping to 1970.
+    // Row 11: a sleep past the command's time limit ends the command at once, as the wall
+    // clock would have: the virtual clock moves to the limit only, so it never wraps to 1970
+    // and nothing after the sleep runs.
     v.push(p(
         "H-TIME",
         Time,
         "sleep 16700000000; date +%Y",
-        &[Out("2554\n")],
+        &[Out(""), Kind(Timeout), Status(124)],
     ));
     v.push(p(
         "H-TIME",
         Time,
         "sleep 16700000000; sleep 16700000000; date +%Y",
-        &[Out("2554\n")],
+        &[Out(""), Kind(Timeout), Status(124)],
     ));
     v.push(p(
         "H-TIME",
