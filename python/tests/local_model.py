@@ -90,3 +90,4 @@ class Server:
         """Kill it and wait for it."""
         self.process.kill()
         self.process.wait(timeout=30)
+

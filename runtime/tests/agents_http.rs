@@ -321,10 +321,10 @@ fn openai_episode_with_invalid_arguments_double_finish_and_an_error_ending() {
         .collect();
     assert_eq!(tool_msgs.len(), 4);
     assert_eq!(tool_msgs[0]["tool_call_id"], "call_0");
-    // As Stirrup sends them: the text as one text part, the tool named, the model's own
-    // argument text sent back as it was written.
+    // As Stirrup sends them, the tool named and the model's own argument text sent back as it
+    // was written; the text as a string (docs/AGENT_PROTOCOL.md).
     assert_eq!(tool_msgs[0]["name"], "code_exec");
-    assert_eq!(tool_msgs[0]["content"][0]["type"], "text");
+    assert!(tool_msgs[0]["content"].is_string());
     let first_call = &last.body["messages"][2]["tool_calls"][0]["function"]["arguments"];
     assert_eq!(first_call, "{\"cmd\": \"ls /snap");
 
@@ -352,7 +352,7 @@ fn a_model_that_never_finishes_ends_at_the_cap_with_the_warnings_in_its_context(
             .expect("m")
             .iter()
             .filter(|m| m["role"] == "user")
-            .map(|m| m["content"][0]["text"].as_str().unwrap_or("").to_string())
+            .map(|m| m["content"].as_str().unwrap_or("").to_string())
             .collect()
     };
     assert!(
@@ -538,13 +538,13 @@ fn openai_survives_what_small_local_models_and_strict_servers_produce() {
             (&json!(0.2), &json!(0.9), &json!(256), &json!(7))
         );
         for m in req.body["messages"].as_array().expect("messages") {
-            assert!(!m["content"].is_null(), "content is never null: {m}");
+            assert!(m["content"].is_string(), "content is never null: {m}");
         }
     }
     let second = seen[1].body["messages"].as_array().expect("messages");
     assert_eq!(
         second.last().expect("last")["content"],
-        json!([{"type": "text", "text": prompt::CONTINUE}]),
+        prompt::CONTINUE,
         "prose is answered with Stirrup's continue message"
     );
     // The repeated id was made unique, so each result names its own call.

@@ -41,7 +41,8 @@ fn test(root: &Path, args: &[String]) -> bool {
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cargo
         .current_dir(root)
-        .args(["test", "--release", "--workspace"])
+        // Every test binary runs and reports, not only those before the first failure.
+        .args(["test", "--release", "--workspace", "--no-fail-fast"])
         .args(args);
     if let Some(p) = &python {
         cargo.env("RCABOX_PYTHON", p);
@@ -55,7 +56,10 @@ fn test(root: &Path, args: &[String]) -> bool {
             }
         }
     }
-    eprintln!("xtask: cargo test --release --workspace {}", args.join(" "));
+    eprintln!(
+        "xtask: cargo test --release --workspace --no-fail-fast {}",
+        args.join(" ")
+    );
     let rust_ok = cargo.status().is_ok_and(|s| s.success());
     let python_ok = match &python {
         Some(p) => pytests::run(root, p, local_model.as_deref()),

@@ -46,20 +46,19 @@ impl OpenAi {
     }
 }
 
-/// A message's text as Stirrup's client sends it (`content_to_openai`): one text part, or the
-/// empty string for no text.
+/// A message's text. Stirrup's client sends it as a list of one text part; rcabox sends the
+/// string itself, which every OpenAI-compatible server reads as the same text, because
+/// llama-cpp-python's server refuses a list for a system message (HTTP 500, "Input should be
+/// a valid string"), and so does any server with its strict schema (docs/AGENT_PROTOCOL.md).
+/// Never `null`: the empty string when there is no text, as Stirrup sends it.
 fn content(text: &str) -> Value {
-    if text.is_empty() {
-        json!("")
-    } else {
-        json!([{"type": "text", "text": text}])
-    }
+    json!(text)
 }
 
 /// Messages in the chat-completions shape, as Stirrup 0.2.1's `to_openai_messages` writes
-/// them: text as a list of one text part (`""` when empty, never `null`), the reasoning text
-/// passed back as `reasoning_content`, tool arguments as the model wrote them, and each tool
-/// result with its tool's name.
+/// them but for the text's shape ([`content`]): the reasoning text passed back as
+/// `reasoning_content`, tool arguments as the model wrote them, and each tool result with its
+/// tool's name.
 pub fn wire_messages(messages: &[Message]) -> Vec<Value> {
     messages
         .iter()
