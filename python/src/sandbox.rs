@@ -52,19 +52,6 @@ impl ExecResult {
     }
 }
 
-fn kind_name(k: ErrorKind) -> Option<&'static str> {
-    Some(match k {
-        ErrorKind::Timeout => "timeout",
-        ErrorKind::CpuLimit => "cpu_limit",
-        ErrorKind::MemoryLimit => "memory_limit",
-        ErrorKind::ProcessLimit => "process_limit",
-        ErrorKind::OutputLimit => "output_limit",
-        ErrorKind::DiskQuota => "disk_quota",
-        ErrorKind::Interrupted => "interrupted",
-        ErrorKind::Finished => return None,
-    })
-}
-
 fn result(py: Python<'_>, r: CommandResult) -> ExecResult {
     ExecResult {
         exit_code: r.exit_code,
@@ -72,7 +59,10 @@ fn result(py: Python<'_>, r: CommandResult) -> ExecResult {
         stderr: PyBytes::new(py, &r.stderr).unbind(),
         stdout_truncated: r.stdout_truncated,
         stderr_truncated: r.stderr_truncated,
-        error_kind: r.error_kind.and_then(kind_name),
+        error_kind: r
+            .error_kind
+            .filter(|k| *k != ErrorKind::Finished)
+            .map(ErrorKind::name),
         duration_ms: r.duration_ms,
     }
 }

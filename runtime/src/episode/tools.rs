@@ -99,7 +99,7 @@ pub fn shell_results(r: &CommandResult, max_chars: usize, timeout_s: u64) -> Str
             } else {
                 "\n"
             };
-            (kind_name(kind), format!("{err}{sep}{line}"), advice)
+            (kind.name(), format!("{err}{sep}{line}"), advice)
         }),
         None => None,
     };
@@ -121,20 +121,6 @@ pub fn shell_results(r: &CommandResult, max_chars: usize, timeout_s: u64) -> Str
             truncate_middle(&String::from_utf8_lossy(&r.stdout), max_chars),
             truncate_middle(&err, max_chars)
         ),
-    }
-}
-
-/// The `snake_case` name of a limit, as `--json` and trajectories spell it.
-fn kind_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::Timeout => "timeout",
-        ErrorKind::CpuLimit => "cpu_limit",
-        ErrorKind::MemoryLimit => "memory_limit",
-        ErrorKind::ProcessLimit => "process_limit",
-        ErrorKind::OutputLimit => "output_limit",
-        ErrorKind::DiskQuota => "disk_quota",
-        ErrorKind::Interrupted => "interrupted",
-        ErrorKind::Finished => "finished",
     }
 }
 

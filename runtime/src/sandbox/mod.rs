@@ -62,6 +62,20 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The `snake_case` name `--json`, trajectories and the harnesses use.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::CpuLimit => "cpu_limit",
+            ErrorKind::MemoryLimit => "memory_limit",
+            ErrorKind::ProcessLimit => "process_limit",
+            ErrorKind::OutputLimit => "output_limit",
+            ErrorKind::DiskQuota => "disk_quota",
+            ErrorKind::Interrupted => "interrupted",
+            ErrorKind::Finished => "finished",
+        }
+    }
+
     fn from_code(c: u8) -> Option<Self> {
         use ErrorKind::*;
         [
