@@ -239,7 +239,7 @@ impl Sandbox {
             let mut session = self.session();
             let cancel = Cancel::default();
             *self.running.lock().unwrap_or_else(|e| e.into_inner()) = Some(cancel.clone());
-            let r = session.run_with(cmd, &opts, Some(&cancel));
+            let r = session.run_with(cmd, opts, Some(&cancel));
             *self.running.lock().unwrap_or_else(|e| e.into_inner()) = None;
             r
         });

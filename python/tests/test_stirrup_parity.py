@@ -12,6 +12,7 @@ system message; `texts` below reads both as the same text."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import pathlib
 import subprocess
@@ -23,13 +24,12 @@ import pytest
 if sys.version_info < (3, 12):
     pytest.skip(f"Stirrup needs Python >= 3.12 and this is {sys.version.split()[0]}", allow_module_level=True)
 
-from stirrup import Agent  # noqa: E402
 from stirrup.clients.chat_completions_client import ChatCompletionsClient  # noqa: E402
 from stirrup.utils.logging import AgentLogger  # noqa: E402
 
 from fake_openai import FakeOpenAI, call, reply  # noqa: E402
-from rcabox.stirrup import RcaboxCodeExecToolProvider, itbench_finish_tool, itbench_prompts  # noqa: E402
 
+EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "stirrup_itbench.py"
 MAX_TURNS = 25
 MAX_TOKENS = 1000
 
@@ -81,7 +81,11 @@ def as_text(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def stirrup_requests(snapshot: pathlib.Path) -> list[dict[str, Any]]:
-    """The requests a Stirrup agent with rcabox's provider sends."""
+    """The requests the ITBench example's Stirrup agent (examples/stirrup_itbench.py) sends."""
+    spec = importlib.util.spec_from_file_location("stirrup_itbench", EXAMPLE)
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
     server = FakeOpenAI(REPLIES)
     try:
         client = ChatCompletionsClient(
@@ -91,24 +95,9 @@ def stirrup_requests(snapshot: pathlib.Path) -> list[dict[str, Any]]:
             base_url=server.base_url,
             api_key="none",
         )
-        instructions, task = itbench_prompts(snapshot.name, MAX_TURNS)
-        agent = Agent(
-            client=client,
-            name="itbench_sre",
-            max_turns=MAX_TURNS,
-            system_prompt=instructions,
-            tools=[RcaboxCodeExecToolProvider()],
-            finish_tool=itbench_finish_tool(),
-            logger=TolerantLogger(),
-        )
-
-        async def go() -> Any:
-            async with agent.session(input_files=str(snapshot), cache_on_interrupt=False) as session:
-                finish, _, _ = await session.run(task)
-            return finish
-
-        finish = asyncio.run(go())
-        assert finish is not None and finish.model_dump(exclude_defaults=True)["entities"][0]["name"] == ANSWER["entities"][0]["name"]
+        result = asyncio.run(example.investigate(snapshot, client, max_turns=MAX_TURNS, logger=TolerantLogger()))
+        assert result["answer"]["entities"][0]["name"] == ANSWER["entities"][0]["name"]
+        assert result["score"]["all_recall_ap"] == 1.0
         return server.bodies()
     finally:
         server.close()

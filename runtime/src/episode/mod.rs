@@ -115,8 +115,19 @@ pub fn run(
     settings: &Settings,
     traj: &mut Writer,
 ) -> Result<Outcome, TrajectoryError> {
-    let schemas = tools::schemas();
     let open = opening(settings, session);
+    run_opened(agent, session, settings, open, traj)
+}
+
+/// [`run`] with the opening already made (the caller wrote it into the trajectory's header).
+pub fn run_opened(
+    agent: &mut dyn Agent,
+    session: &mut Session,
+    settings: &Settings,
+    open: Opening,
+    traj: &mut Writer,
+) -> Result<Outcome, TrajectoryError> {
+    let schemas = tools::schemas();
     let mut messages = vec![
         Message::text(Role::System, open.system),
         Message::text(Role::User, open.task),

@@ -389,8 +389,14 @@ fn one(
     let mut traj =
         Writer::create(&traj_path, header).map_err(|e| RunError::Invalid(e.to_string()))?;
     let mut agent = (plan.make_agent)(&q.id, repeat).map_err(RunError::Invalid)?;
-    let out = episode::run(agent.as_mut(), &mut session, &plan.settings, &mut traj)
-        .map_err(|e| RunError::Invalid(e.to_string()))?;
+    let out = episode::run_opened(
+        agent.as_mut(),
+        &mut session,
+        &plan.settings,
+        opening,
+        &mut traj,
+    )
+    .map_err(|e| RunError::Invalid(e.to_string()))?;
     if let Some(a) = &out.answer {
         let text = serde_json::to_string_pretty(a).map_err(|e| RunError::Invalid(e.to_string()))?;
         write_atomic(

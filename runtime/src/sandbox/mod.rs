@@ -350,15 +350,16 @@ impl Session {
         interrupt: Option<&Cancel>,
     ) -> CommandResult {
         let cwd = self.cwd().to_string();
-        self.start(command, &RunOptions::default(), cwd, interrupt)
+        self.start(command, RunOptions::default(), cwd, interrupt)
     }
 
     /// Runs `command` with standard input, extra environment, a starting directory or its own
     /// time limit (what a harness's `exec` passes); fails only when the options are unusable.
+    /// The options are taken, so standard input becomes the command's without a copy.
     pub fn run_with(
         &mut self,
         command: &str,
-        opts: &RunOptions,
+        opts: RunOptions,
         interrupt: Option<&Cancel>,
     ) -> Result<CommandResult, RunError> {
         for (k, v) in &opts.env {
@@ -380,7 +381,7 @@ impl Session {
     fn start(
         &mut self,
         command: &str,
-        opts: &RunOptions,
+        mut opts: RunOptions,
         cwd: String,
         interrupt: Option<&Cancel>,
     ) -> CommandResult {
@@ -399,8 +400,8 @@ impl Session {
         let err = Arc::new(Sink::new(limits.output_bytes));
         let mut fds = wasi::imports::base_fds();
         // A fresh table holds one descriptor, so these three always fit.
-        let stdin = match &opts.stdin {
-            Some(bytes) => Backing::Bytes(std::borrow::Cow::Owned(bytes.clone())),
+        let stdin = match opts.stdin.take() {
+            Some(bytes) => Backing::Bytes(std::borrow::Cow::Owned(bytes)),
             None => Backing::Null,
         };
         let _ = fds.set(0, OpenFile::new(stdin, true, true));
