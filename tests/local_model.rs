@@ -183,9 +183,7 @@ fn a_real_local_model_runs_episodes_scores_and_replays() {
         }
         trajectories.push(path);
     }
-    let results: Value =
-        serde_json::from_slice(&std::fs::read(run.join("results.json")).expect("results.json"))
-            .expect("results JSON");
+    let results = common::results_json(&run);
     assert_eq!(results["rcabox"]["trials"], 2, "{results}");
     assert!(results["rcabox"]["all_recall_ap"].is_number(), "{results}");
     assert!(run.join("report.html").is_file() && run.join("report.md").is_file());

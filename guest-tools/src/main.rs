@@ -3,7 +3,8 @@
 //! One multicall module rather than one module per tool: the host compiles and caches a single
 //! artifact, and starting any tool is one `InstancePre::instantiate`. Each tool's `main` is
 //! the crate's own (`uu_cat::uumain`, ...); what is ours is the shell, the grep front end on
-//! ripgrep's crates and the jq front end on jaq.
+//! ripgrep's crates, the jq and yq front
+//! ends on jaq and the opa front end on regorus.
 
 mod awk;
 mod awk_pipes;
@@ -19,6 +20,7 @@ mod io_message;
 mod jq;
 #[cfg(target_arch = "wasm32")]
 mod memory;
+mod opa;
 mod pattern;
 mod rev;
 mod sh;
@@ -29,6 +31,7 @@ mod sys;
 mod timeout;
 mod xargs;
 mod xxd;
+mod yq;
 
 use std::ffi::OsString;
 
@@ -117,6 +120,8 @@ pub fn run(name: &str, args: Vec<OsString>) -> i32 {
         "sh" | "bash" => sh::main(args),
         "grep" | "egrep" | "fgrep" | "rg" => grep::main(name, args),
         "jq" => jq::main(args),
+        "opa" => opa::main(args),
+        "yq" => yq::main(args),
         "bc" => bc::main(args),
         "timeout" => timeout::main(args),
         "rev" => rev::main(args),

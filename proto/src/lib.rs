@@ -332,6 +332,7 @@ pub const TOOLS: &[&str] = &[
     "nproc",
     "numfmt",
     "od",
+    "opa",
     "paste",
     "printenv",
     "printf",
@@ -373,6 +374,7 @@ pub const TOOLS: &[&str] = &[
     "xargs",
     "xxd",
     "yes",
+    "yq",
     "zcat",
 ];
 

@@ -28,6 +28,8 @@ from ._native import (
     RcaboxError,
     Sandbox,
     __version__,
+    host_memory_limit,
+    set_host_memory_limit,
 )
 from . import _native
 
@@ -42,7 +44,9 @@ __all__ = [
     "TOOLS_SHA256",
     "__version__",
     "generate_snapshot",
+    "host_memory_limit",
     "score",
+    "set_host_memory_limit",
 ]
 
 

@@ -11,6 +11,10 @@ FINISH_SCHEMA: str
 FINISH_DESCRIPTION: str
 
 def limit_texts() -> list[tuple[str, str, str]]: ...
+def set_host_memory_limit(mb: int) -> None:
+    """Host memory every Sandbox of this process may hold at once, MiB (default: half the machine's)."""
+def host_memory_limit() -> int:
+    """Host memory every Sandbox of this process may hold at once, MiB."""
 
 class RcaboxError(Exception):
     """An rcabox error: the message says what went wrong, where, and how to fix it."""

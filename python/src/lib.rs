@@ -22,9 +22,25 @@ use errors::rcabox_err;
 
 /// Scores an answer (ITBench's `agent_output.json` text, or a JSON list of
 /// `namespace/Kind/name`) against the ground truth at `ground_truth`; the score as JSON text.
+/// A FinOps ground truth (`resource: [{name, type}]`) scores a FinOps answer: `{"domain":
+/// "finops", "root_cause_resource": {...}, "rcabox": {...}}`, as `rcabox score --json`.
 #[pyfunction]
 fn score_json(py: Python<'_>, ground_truth: PathBuf, answer: &str) -> PyResult<String> {
     py.detach(|| {
+        use rcabox_runtime::domain::finops;
+        let text = std::fs::read_to_string(&ground_truth)
+            .map_err(|e| format!("{}: {e}", ground_truth.display()))?;
+        if finops::GroundTruth::is_finops(&text) {
+            let gt = finops::GroundTruth::parse(&text, &ground_truth.display().to_string())
+                .map_err(|e| e.to_string())?;
+            let a = Answer::parse(answer).map_err(|e| format!("answer: {e}"))?;
+            let v = serde_json::json!({
+                "domain": "finops",
+                "root_cause_resource": finops::score(&gt, finops::score::predicted(Some(&a))),
+                "rcabox": finops::score::answer_score(&gt, Some(&a)),
+            });
+            return serde_json::to_string(&v).map_err(|e| e.to_string());
+        }
         let gt = GroundTruth::load(&ground_truth).map_err(|e| e.to_string())?;
         let answer = Answer::parse(answer).map_err(|e| {
             format!("answer: {e}; an answer is ITBench's agent_output.json or a JSON list of names")
@@ -94,6 +110,25 @@ fn limit_texts() -> Vec<(&'static str, &'static str, &'static str)> {
     .collect()
 }
 
+/// Sets the host memory every Sandbox of this process may hold at once, MiB (default: half
+/// the machine's memory); a command that would cross it ends with `memory_limit`.
+#[pyfunction]
+fn set_host_memory_limit(mb: u64) -> PyResult<()> {
+    if mb == 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "set_host_memory_limit takes a positive number of MiB",
+        ));
+    }
+    rcabox_runtime::sandbox::set_host_memory_limit(mb.saturating_mul(1 << 20));
+    Ok(())
+}
+
+/// The host memory every Sandbox of this process may hold at once, MiB.
+#[pyfunction]
+fn host_memory_limit() -> u64 {
+    rcabox_runtime::sandbox::host_memory_limit() >> 20
+}
+
 /// The Python module.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -109,6 +144,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(generate_snapshot_json, m)?)?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add_function(wrap_pyfunction!(limit_texts, m)?)?;
+    m.add_function(wrap_pyfunction!(set_host_memory_limit, m)?)?;
+    m.add_function(wrap_pyfunction!(host_memory_limit, m)?)?;
     m.add("ITBENCH_INSTRUCTIONS", prompt::DEFAULT_SYSTEM)?;
     m.add("ITBENCH_TASK", prompt::DEFAULT_TASK)?;
     m.add("FINISH_SCHEMA", tools::FINISH_SCHEMA)?;

@@ -161,7 +161,7 @@ impl Sandbox {
             )));
         }
         let mut cfg = match &snapshot {
-            Some(s) => SessionConfig::for_snapshot(s),
+            Some(s) => rcabox_runtime::domain::session_config(s),
             None => SessionConfig {
                 snapshot: None,
                 snapshot_in_workspace: None,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import pathlib
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -47,3 +49,15 @@ def local_model(tmp_path: pathlib.Path) -> Iterator[lm.LocalModel]:
     finally:
         for s in servers:
             s.stop()
+
+
+@pytest.fixture(scope="session")
+def stirrup_example() -> Any:
+    """examples/stirrup_itbench.py as a module: the tests drive the example users run, not a
+    copy of its agent."""
+    path = pathlib.Path(__file__).resolve().parents[2] / "examples" / "stirrup_itbench.py"
+    spec = importlib.util.spec_from_file_location("stirrup_itbench", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -4,13 +4,17 @@ tests/local_model.rs starts), on a loopback port, killed by its own process id a
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -91,3 +95,59 @@ class Server:
         self.process.kill()
         self.process.wait(timeout=30)
 
+
+
+class StringContentRelay:
+    """A loopback relay in front of the server that joins a message's list of text parts into
+    one string and forwards everything else unchanged.
+
+    Stirrup's `ChatCompletionsClient` sends every message's content as a list of text parts,
+    as OpenAI's API allows; llama-cpp-python's server validates a system message's content as
+    a string only and answers 422. The relay changes the representation, not the text, so
+    what the model reads is exactly what Stirrup sent (docs/AGENT_PROTOCOL.md)."""
+
+    def __init__(self, upstream: str, timeout: float) -> None:
+        """Listen on a free loopback port; `upstream` is the server's /v1 URL."""
+        relay = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+                for message in body.get("messages", []):
+                    content = message.get("content")
+                    if isinstance(content, list) and all(p.get("type") == "text" for p in content):
+                        message["content"] = "".join(p["text"] for p in content)
+                relay.requests.append(body)
+                request = urllib.request.Request(
+                    upstream + self.path.removeprefix("/v1"),
+                    data=json.dumps(body).encode(),
+                    headers={"Content-Type": "application/json"},
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=timeout) as response:
+                        status, data = response.status, response.read()
+                except urllib.error.HTTPError as e:
+                    status, data = e.code, e.read()
+                relay.statuses.append(status)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+                pass
+
+        #: The requests as forwarded, in order.
+        self.requests: list[dict] = []
+        #: The server's HTTP status for each.
+        self.statuses: list[int] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    def stop(self) -> None:
+        """Stop listening."""
+        self._server.shutdown()
+        self._server.server_close()

@@ -12,7 +12,6 @@ system message; `texts` below reads both as the same text."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import pathlib
 import subprocess
@@ -29,7 +28,6 @@ from stirrup.utils.logging import AgentLogger  # noqa: E402
 
 from fake_openai import FakeOpenAI, call, reply  # noqa: E402
 
-EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "stirrup_itbench.py"
 MAX_TURNS = 25
 MAX_TOKENS = 1000
 
@@ -80,12 +78,8 @@ def as_text(request: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def stirrup_requests(snapshot: pathlib.Path) -> list[dict[str, Any]]:
+def stirrup_requests(snapshot: pathlib.Path, example: Any) -> list[dict[str, Any]]:
     """The requests the ITBench example's Stirrup agent (examples/stirrup_itbench.py) sends."""
-    spec = importlib.util.spec_from_file_location("stirrup_itbench", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    example = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(example)
     server = FakeOpenAI(REPLIES)
     try:
         client = ChatCompletionsClient(
@@ -124,8 +118,8 @@ def rcabox_requests(snapshot: pathlib.Path, out: pathlib.Path) -> list[dict[str,
         server.close()
 
 
-def test_rcabox_run_sends_what_stirrup_sends(snapshot: pathlib.Path, tmp_path: pathlib.Path) -> None:
-    raw = stirrup_requests(snapshot)
+def test_rcabox_run_sends_what_stirrup_sends(snapshot: pathlib.Path, stirrup_example: Any, tmp_path: pathlib.Path) -> None:
+    raw = stirrup_requests(snapshot, stirrup_example)
     # Stirrup sends every text as a list of one text part.
     assert all(isinstance(m["content"], list) or m["content"] == "" for m in raw[-1]["messages"])
     theirs = [as_text(r) for r in raw]

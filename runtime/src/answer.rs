@@ -1,4 +1,5 @@
-//! The agent's diagnosis: ITBench's `agent_output.json`, or a plain list of entity names.
+//! The agent's diagnosis: ITBench's `agent_output.json` (SRE's entities, or FinOps'
+//! resources), or a plain list of entity names.
 //!
 //! Parsing is by hand over `serde_json::Value` rather than derived, so that every error names
 //! the exact field (`entities[2].name: expected a string`): the error goes back to a model,
@@ -7,10 +8,15 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// A diagnosis in ITBench's `agent_output.json` shape.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+use crate::domain::finops::{Resource, resource::parse_list};
+
+/// A diagnosis in ITBench's `agent_output.json` shape: SRE's (`entities`, `propagations`,
+/// `alerts_explained`) or, when `resource` is set, FinOps' (`{"resource": [...]}`, written
+/// alone).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Answer {
     /// Entities considered; those with `contributing_factor` are the prediction, in order.
+    #[serde(default)]
     pub entities: Vec<Entity>,
     /// Propagation edges between entity names.
     #[serde(default)]
@@ -18,6 +24,26 @@ pub struct Answer {
     /// Which alerts the diagnosis explains.
     #[serde(default)]
     pub alerts_explained: Vec<Value>,
+    /// A FinOps answer's resources (`None` for an SRE answer).
+    #[serde(default)]
+    pub resource: Option<Vec<Resource>>,
+}
+
+impl Serialize for Answer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        // Each domain's answer in its own ITBench shape, field for field.
+        if let Some(resource) = &self.resource {
+            let mut m = s.serialize_map(Some(1))?;
+            m.serialize_entry("resource", resource)?;
+            return m.end();
+        }
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("entities", &self.entities)?;
+        m.serialize_entry("propagations", &self.propagations)?;
+        m.serialize_entry("alerts_explained", &self.alerts_explained)?;
+        m.end()
+    }
 }
 
 /// One entity of a diagnosis.
@@ -60,9 +86,16 @@ impl Answer {
         Self::from_value(&v)
     }
 
-    /// Reads an answer from JSON: an object with `entities`, or a list of names.
+    /// Reads an answer from JSON: an object with `entities`, FinOps' object with `resource`,
+    /// or a list of names.
     pub fn from_value(v: &Value) -> Result<Self, AnswerError> {
         match v {
+            Value::Object(o) if o.contains_key("resource") && !o.contains_key("entities") => {
+                Ok(Answer {
+                    resource: Some(parse_list(o.get("resource"), "resource")?),
+                    ..Answer::default()
+                })
+            }
             Value::Array(items) => Ok(Answer {
                 entities: entities(items, "")?,
                 ..Answer::default()
@@ -82,6 +115,7 @@ impl Answer {
                     entities: entities(items, "entities")?,
                     propagations: list(o.get("propagations"), "propagations")?,
                     alerts_explained: list(o.get("alerts_explained"), "alerts_explained")?,
+                    resource: None,
                 })
             }
             _ => Err(err(
@@ -180,6 +214,19 @@ mod tests {
         assert_eq!(a.predicted().collect::<Vec<_>>(), ["ns/Pod/a"]);
         let b = Answer::parse(r#"["ns/Pod/a","ns/Service/b"]"#).expect("list");
         assert_eq!(b.predicted().count(), 2);
+        let text = r#"{"resource":[{"name":"billing","type":"Application"}]}"#;
+        let f = Answer::parse(text).expect("finops");
+        assert_eq!(serde_json::to_string(&f).expect("json"), text);
+        assert_eq!(
+            serde_json::to_string(&a).expect("json"),
+            r#"{"entities":[{"name":"ns/Pod/a","contributing_factor":true,"reasoning":"","evidence":""},{"name":"ns/Pod/b","contributing_factor":false,"reasoning":"","evidence":""}],"propagations":[],"alerts_explained":[]}"#
+        );
+        assert_eq!(
+            Answer::parse(r#"{"resource":[{"name":"a"}]}"#)
+                .expect_err("type")
+                .to_string(),
+            "resource[0].type: missing"
+        );
     }
 
     #[test]

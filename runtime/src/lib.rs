@@ -4,6 +4,9 @@
 //!
 //! The parts compose in one direction, from the data to the score:
 //!
+//! * [`domain`]: the three ITBench domains (SRE incidents, FinOps cost anomalies, CISO
+//!   compliance): each one's snapshot layout and hidden answer key, prompt and finish tool,
+//!   scorer, generator and baseline.
 //! * [`snapshot`]: incident snapshots on disk: the recorder's layout, TSV and Python-dict
 //!   readers, manifests and content hashes, the ground truth only the scorer reads, discovery of
 //!   questions under a path, the generator of realistic snapshots and the bundled set's recipe.
@@ -63,6 +66,7 @@
 
 pub mod agents;
 pub mod answer;
+pub mod domain;
 pub mod episode;
 pub mod report;
 pub mod run;

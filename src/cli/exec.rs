@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use rcabox_runtime::sandbox::{Limits, Runtime, Session, SessionConfig};
+use rcabox_runtime::sandbox::{Limits, Runtime, Session};
 
 /// Sandbox settings shared by `exec` and `shell`.
 #[derive(Args, Clone)]
@@ -31,6 +31,10 @@ pub struct SandboxArgs {
     /// them (heredocs, spawn requests, pipes, directory listings).
     #[arg(long, default_value_t = 2048)]
     pub memory_mb_total: u64,
+    /// Host memory limit of this whole process, MiB: what every session's commands may hold
+    /// together (default: half the machine's memory).
+    #[arg(long)]
+    pub host_memory_mb: Option<u64>,
     /// Processes one command may start.
     #[arg(long, default_value_t = 4096)]
     pub max_processes: usize,
@@ -48,6 +52,7 @@ pub struct SandboxArgs {
 impl SandboxArgs {
     /// Opens a session with these settings.
     pub fn session(&self) -> anyhow::Result<Session> {
+        set_host_memory(self.host_memory_mb)?;
         if !self.snapshot.is_dir() {
             anyhow::bail!(
                 "snapshot {} is not a directory: pass --snapshot DIR with an ITBench snapshot (alerts/, *.tsv)",
@@ -61,7 +66,7 @@ impl SandboxArgs {
                 "--timeout and --cpu-limit take a positive number of seconds (below 1e9)"
             );
         }
-        let mut cfg = SessionConfig::for_snapshot(&self.snapshot);
+        let mut cfg = rcabox_runtime::domain::session_config(&self.snapshot);
         let timeout = Duration::from_secs_f64(self.timeout);
         cfg.limits = Limits {
             timeout,
@@ -92,6 +97,17 @@ impl SandboxArgs {
         }
         Ok(())
     }
+}
+
+/// Applies `--host-memory-mb`, if given, to every session of this process.
+pub fn set_host_memory(mb: Option<u64>) -> anyhow::Result<()> {
+    if let Some(mb) = mb {
+        if mb == 0 || mb > (1 << 40) {
+            anyhow::bail!("--host-memory-mb takes a number of MiB between 1 and 2^40, got {mb}");
+        }
+        rcabox_runtime::sandbox::set_host_memory_limit(mb << 20);
+    }
+    Ok(())
 }
 
 /// Arguments of `rcabox exec`.

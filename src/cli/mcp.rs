@@ -83,6 +83,8 @@ impl SessionSource for LazySession {
 struct McpEpisode {
     ep: Episode<LazySession, Writer>,
     answer_path: Option<PathBuf>,
+    /// The snapshot's domain: its finish tool is listed.
+    domain: rcabox_runtime::domain::Domain,
 }
 
 #[derive(Clone)]
@@ -112,6 +114,7 @@ pub fn run(a: McpArgs) -> anyhow::Result<std::process::ExitCode> {
         system_prompt: INSTRUCTIONS.to_string(),
         task: String::new(),
         max_output_chars: a.max_output_chars,
+        domain: rcabox_runtime::domain::Domain::detect(&a.sandbox.snapshot).unwrap_or_default(),
     };
     let traj = match &a.trajectory {
         Some(path) => {
@@ -138,6 +141,7 @@ pub fn run(a: McpArgs) -> anyhow::Result<std::process::ExitCode> {
     };
     let server = Server(Arc::new(Mutex::new(McpEpisode {
         ep: Episode::new(&settings, session, traj),
+        domain: settings.domain,
         answer_path: a.answer.clone(),
     })));
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -230,7 +234,11 @@ impl ServerHandler for Server {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        let tools = tools::schemas()
+        let domain = self
+            .0
+            .lock()
+            .map_or_else(|e| e.into_inner().domain, |g| g.domain);
+        let tools = tools::schemas_for(domain)
             .into_iter()
             .filter_map(|s| {
                 let f = s.get("function")?;

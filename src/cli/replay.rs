@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use rcabox_runtime::episode::tools::{shell_results, shell_results_v1};
-use rcabox_runtime::sandbox::{Runtime, Session, SessionConfig};
+use rcabox_runtime::sandbox::{Runtime, Session};
 use rcabox_runtime::trajectory::{Record, read};
 
 /// Arguments of `rcabox replay`.
@@ -43,7 +43,7 @@ pub fn run(a: ReplayArgs) -> anyhow::Result<ExitCode> {
             .snapshot
             .clone()
             .unwrap_or_else(|| PathBuf::from(&h.snapshot));
-        let mut cfg = SessionConfig::for_snapshot(&snapshot);
+        let mut cfg = rcabox_runtime::domain::session_config(&snapshot);
         cfg.seed = h.seed;
         cfg.limits.timeout = std::time::Duration::from_secs(h.timeout_s);
         cfg.snapshot_in_workspace = h.snapshot_mount.clone();

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use rcabox_runtime::agents::{self, AgentOptions};
+use rcabox_runtime::domain::Domain;
 use rcabox_runtime::episode::{Settings, prompt};
 use rcabox_runtime::run::{self, EpisodeInfo, Plan, RunInfo, episode_dir, write_atomic};
 use rcabox_runtime::sandbox::default_cache_dir;
@@ -13,7 +14,7 @@ use rcabox_runtime::score::{Matcher, score_answer};
 use rcabox_runtime::snapshot::SnapshotError;
 use rcabox_runtime::snapshot::bundle::{self, BUNDLE_NAME};
 use rcabox_runtime::snapshot::groundtruth::GroundTruth;
-use rcabox_runtime::snapshot::questions::discover;
+use rcabox_runtime::snapshot::questions::discover_in;
 
 /// Arguments of `rcabox run`.
 #[derive(clap::Args)]
@@ -21,6 +22,10 @@ pub struct RunArgs {
     /// Snapshots: one snapshot, a folder of them, or an ITBench-AA tree (default: the bundled set).
     #[arg(long)]
     snapshots: Option<PathBuf>,
+    /// Domains to run: sre, finops, ciso, a comma-separated list, or all (every snapshot found,
+    /// each in its own domain, detected from its files).
+    #[arg(long, default_value = "all")]
+    domain: String,
     /// The agent: `baseline` (built in, no API key), `openai:MODEL`, `anthropic:MODEL`,
     /// `cmd:PROGRAM` (JSON lines, docs/AGENT_PROTOCOL.md) or `replay:TRAJECTORY|RUN_DIR`.
     #[arg(long, default_value = "baseline")]
@@ -95,6 +100,11 @@ pub struct RunArgs {
     /// Command timeout in seconds.
     #[arg(long, default_value_t = 300)]
     timeout: u64,
+    /// Host memory limit of this whole run, MiB: what every episode's commands may hold
+    /// together; a command that would cross it ends with `memory_limit` (default: half the
+    /// machine's memory).
+    #[arg(long)]
+    host_memory_mb: Option<u64>,
     /// Only these questions (comma-separated ids).
     #[arg(long, value_delimiter = ',')]
     questions: Vec<String>,
@@ -142,6 +152,17 @@ pub(super) fn bundled() -> anyhow::Result<PathBuf> {
     }
 }
 
+/// `--domain`: `all` (every domain: no filter) or a comma-separated list of domains.
+fn parse_domains(s: &str) -> anyhow::Result<Vec<Domain>> {
+    if s.trim() == "all" {
+        return Ok(Vec::new());
+    }
+    s.split(',')
+        .map(|d| d.trim().parse::<Domain>().map_err(anyhow::Error::msg))
+        .collect::<anyhow::Result<Vec<_>>>()
+        .context("--domain takes sre, finops, ciso, a comma-separated list of them, or all")
+}
+
 fn parse_shard(s: &str) -> anyhow::Result<(usize, usize)> {
     let (i, n) = s.split_once('/').context("--shard is i/n, e.g. 2/4")?;
     let (i, n): (usize, usize) = (
@@ -168,11 +189,13 @@ pub fn run(a: RunArgs) -> anyhow::Result<ExitCode> {
     if a.repeats == 0 || a.max_turns == 0 {
         bail!("--repeats and --max-turns must be at least 1");
     }
+    super::exec::set_host_memory(a.host_memory_mb)?;
     let source = match a.snapshots.clone() {
         Some(s) => s,
         None => bundled()?,
     };
-    let mut questions = discover(&source)
+    let domains = parse_domains(&a.domain)?;
+    let mut questions = discover_in(&source, &domains)
         .with_context(|| format!("finding snapshots under {}", source.display()))?;
     if !a.questions.is_empty() {
         questions.retain(|q| a.questions.contains(&q.id));
@@ -282,14 +305,41 @@ pub fn finish(dir: &Path) -> anyhow::Result<()> {
         &dir.join("report.html"),
         rcabox_runtime::report::html(&reports).as_bytes(),
     )?;
-    eprintln!(
-        "all-recall AP {:.3} ± {:.3} over {} questions, {} trials; report: {}",
-        results.rcabox.all_recall_ap,
-        results.rcabox.all_recall_ap_std_error,
-        results.rcabox.incidents,
-        results.rcabox.trials,
-        dir.join("report.html").display()
-    );
+    for (domain, d) in &results.rcabox.domains {
+        eprintln!(
+            "{domain}: {} {:.3} ± {:.3}{} over {} questions, {} trials",
+            d.metric,
+            d.mean,
+            d.std_error,
+            if d.max == 1.0 {
+                String::new()
+            } else {
+                format!(" of {}", d.max)
+            },
+            d.incidents,
+            d.trials
+        );
+    }
+    // CISO questions have no all-recall AP: the line counts the questions that do.
+    let ranked: Vec<_> = results
+        .trials()
+        .filter(|t| t.domain != Domain::Ciso)
+        .collect();
+    let mut ranked_questions: Vec<&str> = ranked.iter().map(|t| t.incident_id.as_str()).collect();
+    ranked_questions.dedup();
+    let report = dir.join("report.html");
+    if ranked.is_empty() {
+        eprintln!("report: {}", report.display());
+    } else {
+        eprintln!(
+            "all-recall AP {:.3} ± {:.3} over {} questions, {} trials; report: {}",
+            results.rcabox.all_recall_ap,
+            results.rcabox.all_recall_ap_std_error,
+            ranked_questions.len(),
+            ranked.len(),
+            report.display()
+        );
+    }
     Ok(())
 }
 
@@ -325,23 +375,24 @@ impl Progress {
     }
 
     fn score(&self, e: &EpisodeInfo) -> Option<f64> {
-        let gt = GroundTruth::load(
-            &self
-                .dir
-                .join("ground_truth")
-                .join(format!("{}.yaml", e.question)),
-        )
-        .ok()?;
+        use rcabox_runtime::domain::finops;
+        let gt_path = self
+            .dir
+            .join("ground_truth")
+            .join(format!("{}.yaml", e.question));
         let text = std::fs::read_to_string(
             episode_dir(&self.dir, &e.question, e.repeat).join("agent_output.json"),
         )
         .ok();
         let answer = text.and_then(|t| rcabox_runtime::answer::Answer::parse(&t).ok());
-        Some(
-            score_answer(&Matcher::new(&gt), answer.as_ref())
-                .metrics
-                .all_recall_ap,
-        )
+        let score = match GroundTruth::load(&gt_path) {
+            Ok(gt) => score_answer(&Matcher::new(&gt), answer.as_ref()),
+            Err(_) => finops::score::answer_score(
+                &finops::GroundTruth::load(&gt_path).ok()?,
+                answer.as_ref(),
+            ),
+        };
+        Some(score.metrics.all_recall_ap)
     }
 
     fn done(&mut self, e: &EpisodeInfo) {
@@ -354,15 +405,26 @@ impl Progress {
         }
         s.3 += e.tokens;
         s.4 += e.cost_usd;
-        let mean = if s.2 > 0 { s.1 / s.2 as f64 } else { 0.0 };
-        let totals = format!("mean AP {mean:.3}, {} tokens, ${:.4}", s.3, s.4);
+        let mean = if s.2 > 0 {
+            format!("{:.3}", s.1 / s.2 as f64)
+        } else {
+            "-".to_string()
+        };
+        let totals = format!("mean AP {mean}, {} tokens, ${:.4}", s.3, s.4);
+        let dir = episode_dir(&self.dir, &e.question, e.repeat);
+        let score = match ap {
+            Some(v) => format!("AP {v:.3}"),
+            None if dir.join(run::ciso::RESULT_NAME).is_file() => format!(
+                "criteria {}/4",
+                run::ciso::load_result(&e.question, e.repeat, &dir)
+                    .scores
+                    .met()
+            ),
+            None => "AP -".to_string(),
+        };
         let line = format!(
-            "{} r{} {:?} in {} turns, AP {}",
-            e.question,
-            e.repeat,
-            e.ending,
-            e.turns,
-            ap.map_or("-".to_string(), |v| format!("{v:.3}")),
+            "{} r{} {:?} in {} turns, {score}",
+            e.question, e.repeat, e.ending, e.turns,
         );
         match &self.bar {
             Some(bar) => {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use rcabox_runtime::domain::{Domain, finops};
 use rcabox_runtime::snapshot::bundle::{self, BUNDLE_NAME};
 use rcabox_runtime::snapshot::embedded;
 use rcabox_runtime::snapshot::generate::{Options, generate};
@@ -58,11 +59,25 @@ enum SnapshotCommand {
         #[arg(long)]
         update: bool,
     },
-    /// Generate a snapshot from a real ITBench scenario spec and ground truth.
+    /// Generate a snapshot: SRE from a real ITBench scenario spec and ground truth, FinOps a
+    /// cost history with an anomaly (docs/SNAPSHOTS.md).
     Generate {
-        /// Scenario number (see data/itbench/SCENARIOS.tsv.txt).
+        /// The domain: sre, finops or ciso.
+        #[arg(long, default_value = "sre")]
+        domain: Domain,
+        /// CISO: the CIS control (e.g. 5.1.1) whose scenario to write into OUT (default: every
+        /// control's, one folder each under OUT).
         #[arg(long)]
-        scenario: u32,
+        control: Option<String>,
+        /// Scenario number: SRE's ITBench scenario (see data/itbench/SCENARIOS.tsv.txt);
+        /// FinOps' picks the anomaly's kind (1 instance family, 2 new application, 3 cloud
+        /// service price, 4 CSP, 5 application, 6 new instance family, 7 account, 8 two
+        /// instance families; then again from 1).
+        #[arg(long)]
+        scenario: Option<u32>,
+        /// FinOps: weeks of cost history before the anomaly date (2 to 52).
+        #[arg(long, default_value_t = 8)]
+        weeks: u32,
         /// Random seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -149,11 +164,73 @@ pub fn run(a: SnapshotArgs) -> anyhow::Result<ExitCode> {
             println!("{}", root.display());
         }
         SnapshotCommand::Generate {
+            domain: Domain::Finops,
+            scenario,
+            seed,
+            weeks,
+            out,
+            ..
+        } => {
+            let s = finops::generate::generate(
+                &finops::generate::Options {
+                    scenario: scenario.context("--domain finops needs --scenario N")?,
+                    seed,
+                    weeks,
+                },
+                &out,
+            )?;
+            let truth: Vec<String> = s
+                .ground_truth
+                .resource
+                .iter()
+                .map(|r| format!("{} ({})", r.name, r.kind))
+                .collect();
+            println!(
+                "{}: {} files, {:.1} MB, anomaly {}: {}; content hash {}",
+                out.display(),
+                s.files,
+                s.bytes as f64 / 1e6,
+                s.kind,
+                truth.join(", "),
+                s.content_hash
+            );
+        }
+        SnapshotCommand::Generate {
+            domain: Domain::Ciso,
+            control,
+            seed,
+            out,
+            ..
+        } => {
+            use rcabox_runtime::domain::ciso;
+            let dirs = match control {
+                Some(id) => {
+                    let c = ciso::controls::find(&id).with_context(|| {
+                        format!(
+                            "no CIS control `{id}` in rcabox's set; known: {}",
+                            ciso::controls::CONTROLS
+                                .iter()
+                                .map(|c| c.id)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })?;
+                    ciso::generate::generate(c, seed, &out)?;
+                    vec![out]
+                }
+                None => ciso::generate::generate_all(seed, &out)?,
+            };
+            for d in dirs {
+                println!("{}", d.display());
+            }
+        }
+        SnapshotCommand::Generate {
             scenario,
             seed,
             scale,
             itbench,
             out,
+            ..
         } => {
             let itbench = match itbench {
                 Some(dir) => dir,
@@ -162,7 +239,7 @@ pub fn run(a: SnapshotArgs) -> anyhow::Result<ExitCode> {
             let s = generate(
                 &Options {
                     itbench,
-                    scenario,
+                    scenario: scenario.context("generating an SRE snapshot needs --scenario N")?,
                     seed,
                     scale,
                 },

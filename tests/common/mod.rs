@@ -19,6 +19,16 @@ pub fn succeeded(cmd: &mut Command, what: &str) -> Output {
     out
 }
 
+/// A run directory's `results.json`, parsed.
+#[allow(
+    dead_code,
+    reason = "not every test crate that includes this module reads a run's results"
+)]
+pub fn results_json(run: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(run.join("results.json")).expect("results.json");
+    serde_json::from_str(&text).expect("results.json is JSON")
+}
+
 /// A bundled snapshot, `Scenario-<N>`, materialized from snapshots/bundle.json on first use.
 #[allow(
     dead_code,

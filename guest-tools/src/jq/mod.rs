@@ -4,10 +4,10 @@
 //! jq does. jq 1.6's number rendering lives in the vendored jaq-json (`Num`'s `Display`), where
 //! `tostring` and string interpolation reach it too.
 
-mod args;
+pub(crate) mod args;
 mod input;
 mod messages;
-mod print;
+pub(crate) mod print;
 
 use std::cell::{Cell, RefCell};
 use std::ffi::OsString;
@@ -169,6 +169,50 @@ pub fn main(args: Vec<OsString>) -> i32 {
         status = 4;
     }
     if open_failed.get() { 2 } else { status }
+}
+
+/// Runs the jq program `code` for another tool (`yq`): on each of `inputs` in turn, or once
+/// on `null` with `inputs` left for `input`/`inputs` when `null_input`. Each output goes to
+/// `emit`; an error stops the run and is returned as jq words it.
+pub fn run_filter(
+    code: &str,
+    inputs: Vec<Val>,
+    null_input: bool,
+    mut emit: impl FnMut(Val) -> bool,
+) -> Result<(), String> {
+    let names = ["$ENV".to_string(), "$ARGS".to_string()];
+    let filter = compile(code, &names).map_err(|errs| errs.join("\n"))?;
+    let vars = Vars::new(global_values(&args::Opts::default()));
+    let file = RefCell::new(None);
+    let position = input::Position::default();
+    let rc = RcIter::new(inputs.into_iter().map(Ok::<Val, String>));
+    let stream: Inputs<'_, Val> = &rc;
+    let shared = Shared {
+        lut: &filter.lut,
+        inputs: stream,
+        file: &file,
+        at: &position,
+    };
+    let mains: Box<dyn Iterator<Item = Val>> = if null_input {
+        Box::new(std::iter::once(Val::Null))
+    } else {
+        let mut rest = stream;
+        Box::new(std::iter::from_fn(move || rest.next().and_then(Result::ok)))
+    };
+    for input in mains {
+        let ctx = Ctx::<Kind>::new(&shared, vars.clone());
+        for r in filter.id.run((ctx, input)).map(unwrap_valr) {
+            match r {
+                Ok(v) => {
+                    if !emit(v) {
+                        return Ok(());
+                    }
+                }
+                Err(e) => return Err(format!("Error:{}", messages::error_text(e))),
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The values of the program's global variables, in the order `main` names them: `--arg`

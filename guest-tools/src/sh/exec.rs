@@ -543,20 +543,29 @@ impl Shell {
         // not reliable enough to say they do.
         let mut last_end: Option<usize> = None;
         let mut last_psub = false;
+        // Whether the previous item was a prefix assignment (`x=<(cmd) prog`): what touches it
+        // is part of its value, not an argument.
+        let mut last_assign = false;
         for item in &all {
             let psub = matches!(item, Item::ProcessSubstitution(..));
             let (start, end) = match item {
-                Item::Word(w) => w.loc.as_ref().map(|l| (l.start.index, l.end.index)).unzip(),
+                // `f=<(cmd)` and `--opt=<(cmd)` alike: the assignment-shaped word is glued to
+                // the substitution that touches it (`awk -v f=<(cmd)`, `declare x=<(cmd)`).
+                Item::Word(w) | Item::AssignmentWord(_, w) => {
+                    w.loc.as_ref().map(|l| (l.start.index, l.end.index)).unzip()
+                }
                 // The subshell's span starts at its `(`, one past the `<` or `>`.
                 Item::ProcessSubstitution(_, s) => {
                     (s.loc.start.index.checked_sub(1), Some(s.loc.end.index))
                 }
                 _ => (None, None),
             };
-            let glued =
-                (psub || last_psub) && start.is_some() && start == last_end && !argv.is_empty();
+            let touches = (psub || last_psub) && start.is_some() && start == last_end;
+            let glued = touches && !argv.is_empty();
+            let into_assign = touches && argv.is_empty() && last_assign;
             last_end = end;
             last_psub = psub;
+            last_assign = false;
             let argv_len = argv.len();
             match item {
                 Item::Word(w) => match self.expand_word(&w.value, io) {
@@ -566,7 +575,10 @@ impl Shell {
                         return Ok(None);
                     }
                 },
-                Item::AssignmentWord(a, _) if argv.is_empty() => assigns.push(a.clone()),
+                Item::AssignmentWord(a, _) if argv.is_empty() => {
+                    assigns.push(a.clone());
+                    last_assign = true;
+                }
                 Item::AssignmentWord(_, w) => match self.expand_word(&w.value, io) {
                     Ok(mut v) => argv.append(&mut v),
                     Err(m) => {
@@ -592,6 +604,15 @@ impl Shell {
             if glued && argv.len() > argv_len {
                 let first = argv.remove(argv_len);
                 argv[argv_len - 1].push_str(&first);
+            } else if into_assign
+                && !argv.is_empty()
+                && let Some(ast::AssignmentValue::Scalar(w)) = assigns
+                    .last_mut()
+                    .map(|a: &mut ast::Assignment| &mut a.value)
+            {
+                // Quoted: the path (or a word's expansion) is not expanded a second time.
+                w.value.push_str(&super::quote::quote(&argv.remove(0)));
+                last_assign = true;
             }
         }
         let mut opened = Opened(psubs.iter().map(|p| p.1).collect());
@@ -636,13 +657,17 @@ impl Shell {
         let name = argv[0].clone();
         let func = self.funcs.get(&name).cloned();
         if func.is_some() || super::builtins::is_builtin(&name) {
-            // `IFS=, read a b` and `X=1 f`: the assignments hold for this command only.
+            // `IFS=, read a b` and `X=1 f`: the assignments hold for this command only, and
+            // are in its environment, as bash's temporary environment is (`X=1 env`).
             let saved: Vec<(String, Option<super::state::Var>)> = env
                 .iter()
                 .map(|(k, _)| (k.clone(), self.vars.get(k).cloned()))
                 .collect();
             for (k, v) in &env {
                 self.set_var(k, v);
+                if let Some(var) = self.vars.get_mut(k) {
+                    var.exported = true;
+                }
             }
             let r = match &func {
                 Some(f) => self.call_function(f, &argv, &io2),

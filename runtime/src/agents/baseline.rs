@@ -1,11 +1,13 @@
 //! The built-in baseline: a deterministic agent that investigates like a careful SRE with a
 //! fixed playbook — firing alerts, warning events, error logs and spans, then the objects that
 //! changed or appeared during the window — and submits what the evidence supports. It needs no
-//! API key, so the main job runs anywhere, and it gives the floor a model has to beat.
+//! API key, so the main job runs anywhere, and it gives the floor a model has to beat. On a
+//! FinOps task (its finish tool takes `resource`) it follows FinOps' playbook instead
+//! ([`crate::domain::finops::baseline`]).
 
 use serde_json::{Value, json};
 
-use crate::episode::agent::{Agent, AgentError, Message, Reply, ToolCall};
+use crate::episode::agent::{Agent, AgentError, Message, Reply};
 use crate::episode::{last_observations, stdout_of};
 
 /// Unquotes the Body column of a snapshot TSV (RFC 4180) so jq can read it.
@@ -54,6 +56,23 @@ const CAUSE_KINDS: &[&str] = &[
 pub struct Baseline {
     step: usize,
     seen: Vec<(String, String)>,
+    domain: crate::domain::Domain,
+    /// The CISO episode's agent, which this one hands every turn to.
+    ciso: Option<crate::domain::ciso::baseline::CisoBaseline>,
+}
+
+/// The domain of an episode, from its finish tool's parameters (the answer schema), as a
+/// model would tell from the tools it is given.
+fn domain_of(tools: &[Value]) -> crate::domain::Domain {
+    let finish = tools
+        .iter()
+        .find(|t| t["function"]["name"] == "finish")
+        .map(|t| &t["function"]["parameters"]["properties"]);
+    match finish {
+        Some(p) if p.get("resource").is_some() => crate::domain::Domain::Finops,
+        Some(p) if p.get("summary").is_some() => crate::domain::Domain::Ciso,
+        _ => crate::domain::Domain::Sre,
+    }
 }
 
 impl Baseline {
@@ -201,8 +220,26 @@ impl Agent for Baseline {
         "baseline".to_string()
     }
 
-    fn next(&mut self, messages: &[Message], _tools: &[Value]) -> Result<Reply, AgentError> {
-        let plan = playbook();
+    fn next(&mut self, messages: &[Message], tools: &[Value]) -> Result<Reply, AgentError> {
+        if self.step == 0 {
+            self.domain = domain_of(tools);
+            if self.domain == crate::domain::Domain::Ciso {
+                // The scenario is at /snapshot in every session, whatever the prompt calls it.
+                self.ciso = Some(crate::domain::ciso::baseline::CisoBaseline::new(
+                    "/snapshot",
+                ));
+            }
+        }
+        if let Some(c) = self.ciso.as_mut() {
+            self.step += 1;
+            return c.next(messages, tools);
+        }
+        let finops = self.domain == crate::domain::Domain::Finops;
+        let plan = if finops {
+            crate::domain::finops::baseline::playbook()
+        } else {
+            playbook()
+        };
         if self.step > 0 {
             let obs = last_observations(messages);
             let label = plan.get(self.step - 1).map_or("", |p| p.0);
@@ -214,26 +251,27 @@ impl Agent for Baseline {
             ));
         }
         let reply = match plan.get(self.step) {
-            Some((label, cmd)) => Reply {
-                content: format!("Checking {label}."),
-                tool_calls: vec![ToolCall {
-                    id: format!("call_{}", self.step + 1),
-                    name: "code_exec".into(),
-                    arguments: json!({"cmd": cmd}),
-                    raw_arguments: None,
-                }],
-                ..Reply::default()
-            },
-            None => Reply {
-                content: "Submitting the diagnosis the evidence supports.".into(),
-                tool_calls: vec![ToolCall {
-                    id: format!("call_{}", self.step + 1),
-                    name: "finish".into(),
-                    arguments: self.diagnose(),
-                    raw_arguments: None,
-                }],
-                ..Reply::default()
-            },
+            Some((label, cmd)) => Reply::one_call(
+                format!("Checking {label}."),
+                self.step + 1,
+                "code_exec",
+                json!({"cmd": cmd}),
+            ),
+            None => Reply::one_call(
+                "Submitting the diagnosis the evidence supports.",
+                self.step + 1,
+                "finish",
+                if finops {
+                    crate::domain::finops::baseline::diagnose(
+                        self.seen
+                            .iter()
+                            .find(|(l, _)| l == "drill-down")
+                            .map_or("", |(_, o)| o.as_str()),
+                    )
+                } else {
+                    self.diagnose()
+                },
+            ),
         };
         self.step += 1;
         Ok(reply)

@@ -102,6 +102,23 @@ pub struct Reply {
     pub cost_usd: f64,
 }
 
+impl Reply {
+    /// A reply of `content` and one call of tool `name` with `arguments`, numbered `call_<n>`:
+    /// what the scripted baselines send.
+    pub fn one_call(content: impl Into<String>, n: usize, name: &str, arguments: Value) -> Self {
+        Reply {
+            content: content.into(),
+            tool_calls: vec![ToolCall {
+                id: format!("call_{n}"),
+                name: name.into(),
+                arguments,
+                raw_arguments: None,
+            }],
+            ..Reply::default()
+        }
+    }
+}
+
 /// The agent failed in a way the episode cannot continue from.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]

@@ -56,6 +56,7 @@ pub struct Episode<S, W> {
     traj: Option<W>,
     max_turns: usize,
     max_chars: usize,
+    domain: crate::domain::Domain,
     turn: usize,
     tokens: u64,
     cost_usd: f64,
@@ -73,6 +74,7 @@ impl<S: SessionSource, W: BorrowMut<Writer>> Episode<S, W> {
             traj,
             max_turns: settings.max_turns,
             max_chars: settings.max_output_chars,
+            domain: settings.domain,
             turn: 0,
             tokens: 0,
             cost_usd: 0.0,
@@ -178,7 +180,9 @@ impl<S: SessionSource, W: BorrowMut<Writer>> Episode<S, W> {
         let done = match refusal {
             Some(why) => Called::refused(why),
             None => match self.session.session() {
-                Ok(s) => tools::call(s, &call.name, &call.arguments, self.max_chars),
+                Ok(s) => {
+                    tools::call_in(self.domain, s, &call.name, &call.arguments, self.max_chars)
+                }
                 Err(why) => Called::refused(format!("the sandbox did not open: {why}")),
             },
         };

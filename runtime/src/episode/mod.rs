@@ -30,6 +30,20 @@ pub struct Settings {
     pub task: String,
     /// Characters kept per output stream of `code_exec`.
     pub max_output_chars: usize,
+    /// The task's domain: its finish tool takes that domain's answer.
+    pub domain: crate::domain::Domain,
+}
+
+impl Settings {
+    /// The default settings of a domain: its prompt, task and finish tool.
+    pub fn for_domain(domain: crate::domain::Domain) -> Self {
+        Settings {
+            system_prompt: domain.system_prompt().to_string(),
+            task: domain.task().to_string(),
+            domain,
+            ..Settings::default()
+        }
+    }
 }
 
 impl Default for Settings {
@@ -39,6 +53,7 @@ impl Default for Settings {
             system_prompt: prompt::DEFAULT_SYSTEM.to_string(),
             task: prompt::DEFAULT_TASK.to_string(),
             max_output_chars: tools::DEFAULT_MAX_CHARS,
+            domain: crate::domain::Domain::Sre,
         }
     }
 }
@@ -127,7 +142,7 @@ pub fn run_opened(
     open: Opening,
     traj: &mut Writer,
 ) -> Result<Outcome, TrajectoryError> {
-    let schemas = tools::schemas();
+    let schemas = tools::schemas_for(settings.domain);
     let mut messages = vec![
         Message::text(Role::System, open.system),
         Message::text(Role::User, open.task),

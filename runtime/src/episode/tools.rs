@@ -6,6 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::answer::Answer;
+use crate::domain::Domain;
 use crate::sandbox::{CommandResult, ErrorKind, Session};
 
 /// Characters kept of each output stream, as Stirrup does.
@@ -28,7 +29,12 @@ pub const INVALID_ARGUMENTS: &str = "Tool arguments are not valid";
 /// The tools in Stirrup's order (the finish tool, then the code-exec provider's tool), in the
 /// OpenAI function format.
 pub fn schemas() -> Vec<Value> {
-    let finish: Value = serde_json::from_str(FINISH_SCHEMA).unwrap_or_else(|_| json!({}));
+    schemas_for(Domain::Sre)
+}
+
+/// [`schemas`] for a domain: its finish tool's parameters are its answer schema.
+pub fn schemas_for(domain: Domain) -> Vec<Value> {
+    let finish: Value = serde_json::from_str(domain.finish_schema()).unwrap_or_else(|_| json!({}));
     vec![
         json!({"type": "function", "function": {"name": "finish",
             "description": FINISH_DESCRIPTION, "parameters": finish}}),
@@ -186,6 +192,17 @@ pub fn unknown_tool(name: &str) -> String {
 
 /// Runs one call of `code_exec` or `finish`; the episode loop and the MCP server share it.
 pub fn call(session: &mut Session, name: &str, args: &Value, max_chars: usize) -> Called {
+    call_in(Domain::Sre, session, name, args, max_chars)
+}
+
+/// [`call`] in a domain: `finish` takes that domain's answer.
+pub fn call_in(
+    domain: Domain,
+    session: &mut Session,
+    name: &str,
+    args: &Value,
+    max_chars: usize,
+) -> Called {
     match name {
         "code_exec" => match code_exec_cmd(args) {
             Ok(cmd) => {
@@ -202,7 +219,7 @@ pub fn call(session: &mut Session, name: &str, args: &Value, max_chars: usize) -
             }
             Err(e) => Called::refused(e),
         },
-        "finish" => match finish_answer(args) {
+        "finish" => match finish_answer_in(domain, args) {
             Ok(a) => Called {
                 answer: Some(a),
                 is_error: false,
@@ -276,6 +293,37 @@ fn finish_valid(args: &Value) -> bool {
             && string_field(a, "explanation", false)
             && bool_field(a, "explained", false)
     })
+}
+
+/// [`finish_answer`] in a domain.
+pub fn finish_answer_in(domain: Domain, args: &Value) -> Result<Answer, String> {
+    match domain {
+        Domain::Sre => finish_answer(args),
+        Domain::Finops => finops_answer(args),
+        // CISO's answer is the files in the working directory; finish only ends the task.
+        Domain::Ciso => {
+            crate::domain::ciso::prompt::finish_summary(args).map(|_| Answer::default())
+        }
+    }
+}
+
+/// A FinOps `finish`: `{"resource": [{"name": ..., "type": ...}]}`, strictly typed, at least one.
+fn finops_answer(args: &Value) -> Result<Answer, String> {
+    let valid = args.as_object().is_some_and(|o| {
+        list_of(o, "resource", true, |r| {
+            string_field(r, "name", true) && string_field(r, "type", true)
+        })
+    });
+    if !valid {
+        return Err(INVALID_ARGUMENTS.to_string());
+    }
+    let a = Answer::from_value(args).map_err(|_| INVALID_ARGUMENTS.to_string())?;
+    if a.resource.as_ref().is_none_or(Vec::is_empty) {
+        return Err(
+            "finish: `resource` is empty; name at least one resource with its name and type".into(),
+        );
+    }
+    Ok(a)
 }
 
 /// The diagnosis of a `finish` call, or the text sent back: Stirrup's refusal when the
@@ -391,6 +439,36 @@ mod tests {
                 .contains("is empty")
         );
         assert_eq!(unknown_tool("web_search"), "web_search is not a valid tool");
+    }
+
+    #[test]
+    fn finops_finish_takes_resources() {
+        let ok = json!({"resource": [{"name": "billing", "type": "Application"}]});
+        let a = finish_answer_in(Domain::Finops, &ok).expect("valid");
+        assert_eq!(a.resource.expect("resources")[0].name, "billing");
+        for bad in [
+            json!({"resource": [{"name": "billing"}]}),
+            json!({"resource": [{"name": 1, "type": "CSP"}]}),
+            json!({"entities": [{"name": "a/B/c", "contributing_factor": true}]}),
+            json!({}),
+        ] {
+            assert_eq!(
+                finish_answer_in(Domain::Finops, &bad).map(|_| ()),
+                Err(INVALID_ARGUMENTS.into()),
+                "{bad}"
+            );
+        }
+        assert!(
+            finish_answer_in(Domain::Finops, &json!({"resource": []}))
+                .unwrap_err()
+                .contains("is empty")
+        );
+        let s = schemas_for(Domain::Finops);
+        assert_eq!(
+            s[0]["function"]["parameters"]["required"],
+            json!(["resource"])
+        );
+        assert_eq!(s[1], schemas()[1]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The Markdown report.
 
-use super::{RunReport, percentile};
+use super::{RunReport, domains, percentile};
 
 fn stat(r: &RunReport, key: &str) -> (f64, f64) {
     r.results
@@ -48,7 +48,7 @@ pub fn markdown(runs: &[RunReport]) -> String {
     }
     for r in runs {
         md.push_str(&format!(
-            "\n## {} ({})\n\n{} questions, {} trials, turn cap {}, seed {}. Tool latency: median {:.1} ms, p95 {:.1} ms over {} commands.\n\n| question | AP mean | ± stderr | precision | recall | pass@1 | turns | answered |\n|---|---|---|---|---|---|---|---|\n",
+            "\n## {} ({})\n\n{} questions, {} trials, turn cap {}, seed {}. Tool latency: median {:.1} ms, p95 {:.1} ms over {} commands.\n\n",
             r.info.agent,
             r.dir.display(),
             r.results.rcabox.incidents,
@@ -59,6 +59,11 @@ pub fn markdown(runs: &[RunReport]) -> String {
             percentile(&r.tool_latencies_ms, 95.0),
             r.tool_latencies_ms.len()
         ));
+        md.push_str("| domain | metric | mean | ± stderr | questions | trials |\n|---|---|---|---|---|---|\n");
+        for row in domains::headlines(r) {
+            md.push_str(&format!("| {} |\n", row.join(" | ")));
+        }
+        md.push_str("\n| question | domain | domain score | AP mean | ± stderr | precision | recall | pass@1 | turns | answered |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (q, inc) in &r.results.rcabox.per_incident {
             let m = |k: &str| inc.metrics.get(k).map_or(0.0, |s| s.mean);
             let se = inc
@@ -71,7 +76,9 @@ pub fn markdown(runs: &[RunReport]) -> String {
                 .filter(|t| &t.incident_id == q && t.answered)
                 .count();
             md.push_str(&format!(
-                "| {q} | {:.3} | {se:.3} | {:.3} | {:.3} | {:.3} | {:.1} | {answered}/{} |\n",
+                "| {q} | {} | {} | {:.3} | {se:.3} | {:.3} | {:.3} | {:.3} | {:.1} | {answered}/{} |\n",
+                domains::of(r, q).name(),
+                domains::score(r, q).1,
                 m("all_recall_ap"),
                 m("precision"),
                 m("recall"),

@@ -2,9 +2,11 @@
 //! (inline CSS and SVG plots, no network) with a leaderboard, a per-question table, plots and a
 //! view of every trajectory with its match explanations.
 
+mod domains;
 mod html;
 mod markdown;
 mod svg;
+mod table;
 
 /// Escapes text for HTML (the bench's page uses the report's escaping).
 pub use svg::esc;

@@ -11,6 +11,7 @@
 //! results.json, report.md, report.html
 //! ```
 
+pub mod ciso;
 pub mod merge;
 pub mod score;
 
@@ -23,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::agents::Factory;
 use crate::episode::{self, Settings};
-use crate::sandbox::{Runtime, Session, SessionConfig};
+use crate::sandbox::{Runtime, Session};
 use crate::snapshot::manifest;
 use crate::snapshot::questions::Question;
 use crate::trajectory::{Ending, EpisodeId, Header, Writer};
@@ -63,6 +64,9 @@ pub struct QuestionEntry {
     pub snapshot_hash: String,
     /// Whether a ground truth was copied.
     pub has_ground_truth: bool,
+    /// The question's domain (runs written before domains are SRE's).
+    #[serde(default)]
+    pub domain: crate::domain::Domain,
 }
 
 /// `run.json`.
@@ -182,6 +186,24 @@ pub struct Plan {
     pub timeout_s: u64,
 }
 
+impl Plan {
+    /// The episode settings of a question of `domain`: the plan's, with the domain's finish
+    /// tool, and its prompt and task where the plan keeps SRE's defaults (a prompt given with
+    /// `--system-prompt` applies to every domain).
+    pub fn settings_for(&self, domain: crate::domain::Domain) -> Settings {
+        use crate::episode::prompt;
+        let mut s = self.settings.clone();
+        s.domain = domain;
+        if s.system_prompt == prompt::DEFAULT_SYSTEM {
+            s.system_prompt = domain.system_prompt().to_string();
+        }
+        if s.task == prompt::DEFAULT_TASK {
+            s.task = domain.task().to_string();
+        }
+        s
+    }
+}
+
 /// Prepares a new run directory, or checks that a resumed one matches.
 pub fn prepare(dir: &Path, info: &RunInfo, questions: &[Question]) -> Result<(), RunError> {
     std::fs::create_dir_all(dir.join("ground_truth")).map_err(io(dir))?;
@@ -200,6 +222,16 @@ pub fn prepare(dir: &Path, info: &RunInfo, questions: &[Question]) -> Result<(),
                 old.repeats,
                 old.max_turns,
                 old.seed
+            )));
+        }
+        let ids = |qs: &[QuestionEntry]| qs.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
+        if ids(&old.questions) != ids(&info.questions) {
+            return Err(RunError::Invalid(format!(
+                "{} holds {} questions and this run names {}; resume with the same --snapshots, \
+                 --domain and --questions (a run started before domains is `--domain sre`)",
+                info_path.display(),
+                old.questions.len(),
+                info.questions.len()
             )));
         }
         for (a, b) in old.questions.iter().zip(&info.questions) {
@@ -239,6 +271,7 @@ pub fn entries(questions: &[Question]) -> Result<Vec<QuestionEntry>, RunError> {
                 snapshot_hash: manifest::hash(&q.snapshot)
                     .map_err(|e| RunError::Invalid(e.to_string()))?,
                 has_ground_truth: q.ground_truth.text().ok().flatten().is_some(),
+                domain: q.domain,
             })
         })
         .collect()
@@ -363,14 +396,15 @@ fn one(
     let dir = episode_dir(&plan.dir, &q.id, repeat);
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let seed = episode_seed(plan.info.seed, &q.id, repeat);
-    let mut cfg = SessionConfig::for_snapshot(&q.snapshot);
+    let mut cfg = crate::domain::session_config(&q.snapshot);
     cfg.seed = seed;
     cfg.limits.timeout = std::time::Duration::from_secs(plan.timeout_s);
     // The snapshot in the working directory under its own name, as Stirrup's input files.
     cfg.snapshot_in_workspace = Some(mount_name(&q.snapshot));
     let mut session = Session::new(runtime.clone(), cfg)
         .map_err(|e| RunError::Invalid(format!("{}: {e}", q.snapshot.display())))?;
-    let opening = episode::opening(&plan.settings, &session);
+    let settings = plan.settings_for(q.domain);
+    let opening = episode::opening(&settings, &session);
     let header = Header::new(
         EpisodeId {
             question: q.id.clone(),
@@ -381,7 +415,7 @@ fn one(
         &q.snapshot,
         q.snapshot_hash.clone(),
         tools_hash.to_string(),
-        &plan.settings,
+        &settings,
         plan.timeout_s,
     )
     .opened(&opening, session.snapshot_mount());
@@ -389,14 +423,12 @@ fn one(
     let mut traj =
         Writer::create(&traj_path, header).map_err(|e| RunError::Invalid(e.to_string()))?;
     let mut agent = (plan.make_agent)(&q.id, repeat).map_err(RunError::Invalid)?;
-    let out = episode::run_opened(
-        agent.as_mut(),
-        &mut session,
-        &plan.settings,
-        opening,
-        &mut traj,
-    )
-    .map_err(|e| RunError::Invalid(e.to_string()))?;
+    let out = episode::run_opened(agent.as_mut(), &mut session, &settings, opening, &mut traj)
+        .map_err(|e| RunError::Invalid(e.to_string()))?;
+    if q.domain == crate::domain::Domain::Ciso {
+        // The answer is the workspace the episode left: scored now, while the session holds it.
+        ciso::evaluate_episode(runtime, q, repeat, &session, &dir)?;
+    }
     if let Some(a) = &out.answer {
         let text = serde_json::to_string_pretty(a).map_err(|e| RunError::Invalid(e.to_string()))?;
         write_atomic(

@@ -17,9 +17,15 @@ pub const MAX_MEMORY: usize = 4 << 30;
 /// 1 MiB a 20,000-term sum overflowed where bash and gawk print it.
 const MAX_WASM_STACK: usize = 8 << 20;
 
-/// Bytes of a freed instance slot's linear memory and table zeroed in place for reuse instead
-/// of decommitted (see `config`).
-const KEEP_RESIDENT: usize = 1 << 20;
+/// Bytes of a freed instance slot's table zeroed in place for reuse instead of decommitted.
+const TABLE_KEEP_RESIDENT: usize = 1 << 20;
+
+/// Dirty pages of a freed slot's linear memory reset in place (zeroed, or copied back from the
+/// module's data) instead of handed back with madvise: none. With 1 MiB, every process paid
+/// for resetting up to 256 pages it had dirtied (a seventh of a `wc -l`), and an idle-machine
+/// A/B of `rcabox bench` had short commands 14-42% faster at 0, resident memory per episode
+/// halved, and only python3, whose heap is larger, 23% slower (docs/PERFORMANCE.md).
+const LINEAR_MEMORY_KEEP_RESIDENT: usize = 0;
 
 /// Host stack for a process thread: wasm runs on it, up to `MAX_WASM_STACK`, with room above
 /// that for the host calls a guest at its deepest still makes. Address space only: a thread
@@ -40,6 +46,10 @@ pub fn config() -> wasmtime::Config {
     cfg.wasm_memory64(false);
     cfg.wasm_tail_call(false);
     cfg.memory_init_cow(true);
+    // A guest's `exit` reaches the host as an error, and wasmtime would capture and symbolise a
+    // backtrace of the guest's stack for each one: a few percent of every short process. The
+    // traps rcabox tells apart (stack overflow, out of bounds) keep their codes without it.
+    cfg.wasm_backtrace_max_frames(None);
     #[cfg(feature = "profiling")]
     if std::env::var_os("RCABOX_PROFILE").is_some_and(|v| v == "perfmap") {
         cfg.profiler(wasmtime::ProfilingStrategy::PerfMap);
@@ -51,11 +61,11 @@ pub fn config() -> wasmtime::Config {
     pool.max_memory_size(MAX_MEMORY);
     pool.table_elements(200_000);
     pool.max_core_instance_size(4 << 20);
-    // A freed slot's first pages are zeroed in place rather than handed back with madvise: a
-    // short process touches little more than this, and madvise's page-table teardown costs
-    // every core an interrupt (TLB shootdown) and the next process a page fault per page.
-    pool.linear_memory_keep_resident(KEEP_RESIDENT);
-    pool.table_keep_resident(KEEP_RESIDENT);
+    // A freed slot's table is zeroed in place rather than handed back with madvise (its pages
+    // are few and every process touches them); its linear memory is handed back whole (see
+    // `LINEAR_MEMORY_KEEP_RESIDENT`).
+    pool.linear_memory_keep_resident(LINEAR_MEMORY_KEEP_RESIDENT);
+    pool.table_keep_resident(TABLE_KEEP_RESIDENT);
     cfg.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pool));
     cfg
 }

@@ -22,6 +22,7 @@ pub(crate) mod process;
 pub(crate) mod python;
 pub mod vfs;
 pub(crate) mod wasi;
+mod workers;
 mod workspace;
 
 use std::path::{Path, PathBuf};
@@ -265,6 +266,31 @@ pub enum RunError {
         "environment variable {0:?}: names must be non-empty without '=' or NUL, values without NUL"
     )]
     Env(String),
+}
+
+/// Sets the host memory all sessions of this process may hold at once, in bytes (threat H-MEM
+/// in docs/SECURITY.md; `--host-memory-mb`): every command's charges count against it too, and
+/// a command that would cross it ends with `memory_limit` while the others go on. Guests'
+/// charges may take three quarters of it; the rest is the host's own. Default: half the
+/// machine's memory. Charges already held stay; later ones see the new limit.
+pub fn set_host_memory_limit(bytes: u64) {
+    budget::set_process_limit(bytes);
+}
+
+/// The host memory limit of this process, in bytes.
+pub fn host_memory_limit() -> u64 {
+    budget::process_limit()
+}
+
+/// The most bytes guests' charges may take of [`host_memory_limit`].
+pub fn host_memory_for_guests() -> u64 {
+    budget::process().max()
+}
+
+/// The host memory all sessions' commands hold now, and the most they have held, in bytes.
+pub fn host_memory_used() -> (u64, u64) {
+    let p = budget::process();
+    (p.used(), p.peak())
 }
 
 /// Environment every command starts with; nothing of the host's.

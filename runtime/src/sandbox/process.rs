@@ -8,7 +8,7 @@
 //! its parent's `wait` returns, so pipes see end of file in the order Unix programs expect.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -123,6 +123,14 @@ impl Done {
         self.cond.notify_all();
     }
 
+    /// Whether the process has ended.
+    pub fn finished(&self) -> bool {
+        self.status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
     /// Waits up to `dur` for the exit status.
     pub fn wait_for(&self, dur: Duration) -> Option<i32> {
         let s = self.status.lock().unwrap_or_else(|e| e.into_inner());
@@ -165,8 +173,41 @@ pub struct CommandCtx {
     pub soft_errors: Mutex<Vec<ErrorKind>>,
     /// Seed for the processes' random streams.
     pub seed: u64,
+    /// Processes that cannot go on by themselves: waiting for a child, blocked on a pipe, or
+    /// sleeping past their deadline ([`CommandCtx::blocked`]).
+    blocked: AtomicUsize,
+    /// Times a blocked process went on or a process ended: a parked sleeper sees whether the
+    /// others are really stuck or only between a wake-up and their next step.
+    progress: AtomicU64,
     table: Mutex<ProcTable>,
 }
+
+/// Counts a process as blocked until dropped ([`CommandCtx::blocked`]).
+pub struct Blocked<'a> {
+    ctx: &'a CommandCtx,
+    on: std::cell::Cell<bool>,
+}
+
+impl Blocked<'_> {
+    /// Counts the process as blocked from now on (a no-op once counted).
+    pub fn mark(&self) {
+        if !self.on.replace(true) {
+            self.ctx.blocked.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Drop for Blocked<'_> {
+    fn drop(&mut self) {
+        if self.on.get() {
+            self.ctx.progress.fetch_add(1, Ordering::SeqCst);
+            self.ctx.blocked.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// The pid of a command's first process, the shell that runs it.
+const ROOT_PID: u32 = 2;
 
 #[derive(Default)]
 struct ProcTable {
@@ -179,7 +220,10 @@ struct ProcTable {
 impl CommandCtx {
     /// A context for one command.
     pub fn new(runtime: Arc<Runtime>, vfs: Arc<Vfs>, limits: Limits, seed: u64) -> Arc<Self> {
-        let memory = super::budget::MemBudget::new(limits.memory_total_bytes);
+        let memory = super::budget::MemBudget::within(
+            limits.memory_total_bytes,
+            super::budget::process().clone(),
+        );
         Arc::new(CommandCtx {
             runtime,
             vfs,
@@ -189,8 +233,10 @@ impl CommandCtx {
             memory,
             soft_errors: Mutex::new(Vec::new()),
             seed,
+            blocked: AtomicUsize::new(0),
+            progress: AtomicU64::new(0),
             table: Mutex::new(ProcTable {
-                next_pid: 2,
+                next_pid: ROOT_PID,
                 ..Default::default()
             }),
         })
@@ -232,6 +278,34 @@ impl CommandCtx {
         self.table.lock().unwrap_or_else(|e| e.into_inner()).live
     }
 
+    /// A marker that counts the calling process as blocked once [`Blocked::mark`]ed, until
+    /// dropped. A sleep past the command's deadline fires it only when every process is
+    /// blocked ([`CommandCtx::everyone_blocked`]): `sleep infinity &` beside a foreground job
+    /// must not end the command, but `sleep 1e10` in the foreground may end it at once.
+    pub fn blocked(&self) -> Blocked<'_> {
+        Blocked {
+            ctx: self,
+            on: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Whether the command's shell has ended: what is left are background jobs, which die
+    /// with the command rather than decide how it ends.
+    pub fn root_finished(&self) -> bool {
+        self.done(ROOT_PID).is_none_or(|d| d.finished())
+    }
+
+    /// A count that moves whenever a blocked process goes on or a process ends.
+    pub fn progress(&self) -> u64 {
+        self.progress.load(Ordering::SeqCst)
+    }
+
+    /// Whether no process of the command can go on by itself.
+    pub fn everyone_blocked(&self) -> bool {
+        let live = self.live();
+        self.blocked.load(Ordering::SeqCst) >= live
+    }
+
     /// The completion handle of `pid`.
     pub fn done(&self, pid: u32) -> Option<Arc<Done>> {
         self.table
@@ -260,14 +334,12 @@ impl CommandCtx {
             (pid, done)
         };
         let ctx = self.clone();
-        let spawned = std::thread::Builder::new()
-            .name(format!("rcabox-pid-{pid}"))
-            .stack_size(super::engine::THREAD_STACK)
-            .spawn(move || {
-                let status = run(&ctx, pid, spec);
-                ctx.table.lock().unwrap_or_else(|e| e.into_inner()).live -= 1;
-                done.finish(status);
-            });
+        let spawned = super::workers::run(Box::new(move || {
+            let status = run(&ctx, pid, spec);
+            ctx.progress.fetch_add(1, Ordering::SeqCst);
+            ctx.table.lock().unwrap_or_else(|e| e.into_inner()).live -= 1;
+            done.finish(status);
+        }));
         if spawned.is_err() {
             let mut t = self.table.lock().unwrap_or_else(|e| e.into_inner());
             t.live -= 1;

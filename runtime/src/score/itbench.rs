@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::MatchDecision;
 use super::metrics::KS;
+use crate::domain::Domain;
 
 /// The k of ITBench's legacy `root_cause_entity_k` metric (its `--k` default).
 pub const LEGACY_K: usize = 3;
@@ -148,7 +149,7 @@ impl Scores {
 
     /// The values ITBench's aggregator collects from these scores, under its flattened names
     /// (`root_cause_entity_precision`, ..., `root_cause_entity_k_f1`).
-    fn flattened(&self) -> [(&'static str, f64); 6] {
+    pub fn flattened(&self) -> [(&'static str, f64); 6] {
         let (e, k) = (
             &self.root_cause_entity.calculation,
             &self.root_cause_entity_k,
@@ -164,6 +165,43 @@ impl Scores {
     }
 }
 
+/// `scores` of one raw result in its domain's shape (serialized as that shape alone).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum TrialScores {
+    /// SRE's entity metrics.
+    Sre(Scores),
+    /// FinOps' `root_cause_resource`.
+    Finops(crate::domain::finops::results::Scores),
+    /// CISO's four criteria.
+    Ciso(crate::domain::ciso::results::Scores),
+}
+
+impl TrialScores {
+    /// The values ITBench's aggregator collects, under its flattened names.
+    pub fn flattened(&self) -> Vec<(&'static str, f64)> {
+        match self {
+            TrialScores::Sre(s) => s.flattened().to_vec(),
+            TrialScores::Finops(s) => s.flattened(),
+            // ITBench-Evaluations' CISO aggregator takes each criterion's `calculation`.
+            TrialScores::Ciso(s) => s
+                .named()
+                .iter()
+                .map(|(name, c)| (*name, f64::from(c.calculation)))
+                .collect(),
+        }
+    }
+}
+
+/// The metrics ITBench's aggregator gives a `pass@1` (its `pass_at_1_metrics`; the SRE ones
+/// are stored under other flattened names, so only FinOps' gets one in practice).
+pub const PASS_AT_1: [&str; 4] = [
+    "root_cause_entity",
+    "root_cause_entity_k",
+    "fault_localization_component_identification",
+    "root_cause_resource",
+];
+
 /// Per-incident statistics of one metric: population standard deviation (numpy's default,
 /// ddof 0) over sqrt(n), as ITBench's aggregator computes it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -174,6 +212,9 @@ pub struct IncidentStat {
     pub stderr: f64,
     /// Trials.
     pub n: usize,
+    /// Fraction of trials scoring exactly 1, for the [`PASS_AT_1`] metrics.
+    #[serde(rename = "pass@1", skip_serializing_if = "Option::is_none")]
+    pub pass_at_1: Option<f64>,
 }
 
 /// Overall statistics of one metric: the macro average over incidents and the sample standard
@@ -186,6 +227,9 @@ pub struct OverallStat {
     pub stderr: Option<f64>,
     /// Incidents.
     pub n_incidents: usize,
+    /// Mean over incidents of their `pass@1`, for the [`PASS_AT_1`] metrics.
+    #[serde(rename = "pass@1", skip_serializing_if = "Option::is_none")]
+    pub pass_at_1: Option<f64>,
 }
 
 /// `statistics.overall`: one entry per metric plus `total_bad_runs`.
@@ -211,7 +255,8 @@ pub struct Statistics {
 /// where it was written (shards merged elsewhere give the same bytes).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvalConfig {
-    /// Always `sre`.
+    /// The run's domain (`sre`, `finops`, `ciso`), or `all` when it holds several (each raw
+    /// result then names its own under `rcabox.domain`).
     pub domain: &'static str,
     /// Where the ground truths are.
     pub ground_truth_path: &'static str,
@@ -235,6 +280,36 @@ impl Default for EvalConfig {
     }
 }
 
+impl EvalConfig {
+    /// The configuration of a run over `domains` (each listed once, in [`Domain::ALL`] order);
+    /// no domain is SRE's.
+    pub fn for_domains(domains: &[Domain]) -> Self {
+        let domain = match domains {
+            [] => "sre",
+            [d] => d.name(),
+            _ => "all",
+        };
+        let mut eval_criteria = Vec::new();
+        for d in domains {
+            match d {
+                Domain::Sre => eval_criteria.extend(EVAL_CRITERIA),
+                Domain::Finops => {
+                    eval_criteria.extend(crate::domain::finops::results::EVAL_CRITERIA)
+                }
+                Domain::Ciso => eval_criteria.extend(crate::domain::ciso::results::CRITERIA),
+            }
+        }
+        if eval_criteria.is_empty() {
+            eval_criteria.extend(EVAL_CRITERIA);
+        }
+        EvalConfig {
+            domain,
+            eval_criteria,
+            ..EvalConfig::default()
+        }
+    }
+}
+
 fn mean(xs: &[f64]) -> f64 {
     xs.iter().sum::<f64>() / xs.len() as f64
 }
@@ -247,7 +322,9 @@ fn sum_sq(xs: &[f64]) -> f64 {
 
 /// ITBench's `calculate_statistics` over `(incident id, scores, bad run)` triples in trial
 /// order.
-pub fn statistics<'a>(trials: impl IntoIterator<Item = (&'a str, &'a Scores, bool)>) -> Statistics {
+pub fn statistics<'a>(
+    trials: impl IntoIterator<Item = (&'a str, &'a TrialScores, bool)>,
+) -> Statistics {
     let mut values: BTreeMap<&str, BTreeMap<&'static str, Vec<f64>>> = BTreeMap::new();
     let mut bad = 0;
     for (incident, scores, is_bad) in trials {
@@ -265,12 +342,16 @@ pub fn statistics<'a>(trials: impl IntoIterator<Item = (&'a str, &'a Scores, boo
                 .map(|(name, xs)| {
                     let n = xs.len();
                     let stderr = (sum_sq(xs) / n as f64).sqrt() / (n as f64).sqrt();
+                    let pass_at_1 = PASS_AT_1
+                        .contains(name)
+                        .then(|| xs.iter().filter(|x| **x == 1.0).count() as f64 / n as f64);
                     (
                         name.to_string(),
                         IncidentStat {
                             mean: mean(xs),
                             stderr,
                             n,
+                            pass_at_1,
                         },
                     )
                 })
@@ -278,21 +359,24 @@ pub fn statistics<'a>(trials: impl IntoIterator<Item = (&'a str, &'a Scores, boo
             (q.to_string(), stats)
         })
         .collect();
-    let mut means: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    let mut means: BTreeMap<String, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     for m in per_incident.values() {
         for (name, s) in m {
-            means.entry(name.clone()).or_default().push(s.mean);
+            let e = means.entry(name.clone()).or_default();
+            e.0.push(s.mean);
+            e.1.extend(s.pass_at_1);
         }
     }
     let metrics = means
         .into_iter()
-        .map(|(name, xs)| {
+        .map(|(name, (xs, passes))| {
             let n = xs.len();
             let stderr = (n > 1).then(|| (sum_sq(&xs) / (n - 1) as f64).sqrt() / (n as f64).sqrt());
             let stat = OverallStat {
                 mean: mean(&xs),
                 stderr,
                 n_incidents: n,
+                pass_at_1: (!passes.is_empty()).then(|| mean(&passes)),
             };
             (name, stat)
         })
@@ -335,7 +419,7 @@ mod tests {
                 calculation_recall: prec,
                 calculation_f1: prec,
             };
-            Scores {
+            TrialScores::Sre(Scores {
                 root_cause_entity: EntityScore {
                     gt_entities: vec![],
                     predicted_entities: vec![],
@@ -346,7 +430,7 @@ mod tests {
                 at_k: BTreeMap::new(),
                 root_cause_reasoning: None,
                 propagation_chain: None,
-            }
+            })
         };
         let (a, b, c, d) = (s(1.0), s(0.0), s(0.5), s(0.5));
         let st = statistics([

@@ -86,9 +86,13 @@ fn metrics(decisions: &[&MatchDecision], causes: usize) -> Metrics {
 /// Scores an answer; `None` (no answer, e.g. the turn cap) scores as an empty submission.
 pub fn score_answer(matcher: &Matcher, answer: Option<&Answer>) -> AnswerScore {
     let names: Vec<&str> = answer.map(|a| a.predicted().collect()).unwrap_or_default();
-    let matches = matcher.decide_all(&names);
+    score_decisions(matcher.decide_all(&names), matcher.cause_classes())
+}
+
+/// The score of a list of match decisions (one per submitted name, in order) against the
+/// ground truth's root-cause classes: what every domain's answers reduce to.
+pub fn score_decisions(matches: Vec<MatchDecision>, root_causes: Vec<String>) -> AnswerScore {
     let kept: Vec<&MatchDecision> = matches.iter().filter(|d| !d.dropped).collect();
-    let root_causes = matcher.cause_classes();
     let n = root_causes.len();
     AnswerScore {
         metrics: metrics(&kept, n),

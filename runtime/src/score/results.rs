@@ -8,14 +8,18 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::aggregate::{Stat, pass_at_k};
-use super::itbench::{self, EvalConfig, Scores};
+use super::itbench::{self, EvalConfig, Scores, TrialScores};
 use super::metrics::AnswerScore;
+use crate::domain::Domain;
+use crate::domain::finops::ResourceScore;
 
 /// One episode's outcome: question, repeat, score and cost.
 #[derive(Debug, Clone, Serialize)]
 pub struct Trial {
     /// Question (incident) id.
     pub incident_id: String,
+    /// The question's domain.
+    pub domain: Domain,
     /// Repeat number, from 1.
     pub trial: usize,
     /// Whether the agent submitted an answer (not cut off at the turn cap or by an error).
@@ -28,8 +32,14 @@ pub struct Trial {
     pub cost_usd: f64,
     /// Wall time in milliseconds.
     pub wall_ms: u64,
-    /// The score.
+    /// The score (a FinOps answer's resources as its names).
     pub score: AnswerScore,
+    /// FinOps' `root_cause_resource`, for a FinOps question.
+    #[serde(skip)]
+    pub resource: Option<ResourceScore>,
+    /// CISO's four criteria, for a CISO question (its `score` is then empty: no entities).
+    #[serde(skip)]
+    pub ciso: Option<crate::domain::ciso::results::Scores>,
     /// Why the episode ended in an error, if it did (written once, as ITBench's `error`).
     #[serde(skip)]
     pub error: Option<String>,
@@ -38,18 +48,30 @@ pub struct Trial {
 impl Trial {
     /// Whether the trial found every root cause (the pass criterion of pass@k).
     pub fn passed(&self) -> bool {
+        if let Some(c) = &self.ciso {
+            return c.met() == 4;
+        }
         self.score.metrics.recall >= 1.0 && self.score.submitted > 0
     }
 
     /// Named numeric metrics, the unit that statistics are computed over.
     fn values(&self) -> Vec<(String, f64)> {
         let m = &self.score.metrics;
-        let mut v = vec![
+        let mut v = Vec::new();
+        if let Some(c) = &self.ciso {
+            v.push(("criteria_met".to_string(), c.met() as f64));
+            for (name, x) in c.named() {
+                v.push((name.to_string(), f64::from(x.calculation)));
+            }
+            self.push_costs(&mut v);
+            return v;
+        }
+        v.extend([
             ("all_recall_ap".to_string(), m.all_recall_ap),
             ("precision".to_string(), m.precision),
             ("recall".to_string(), m.recall),
             ("f1".to_string(), m.f1),
-        ];
+        ]);
         for a in &self.score.at_k {
             let (k, mk) = (a.k, &a.metrics);
             v.push((format!("all_recall_ap@{k}"), mk.all_recall_ap));
@@ -57,11 +79,24 @@ impl Trial {
             v.push((format!("recall@{k}"), mk.recall));
             v.push((format!("f1@{k}"), mk.f1));
         }
+        self.push_costs(&mut v);
+        v
+    }
+
+    fn push_costs(&self, v: &mut Vec<(String, f64)>) {
         v.push(("turns".to_string(), self.turns as f64));
         v.push(("tokens".to_string(), self.tokens as f64));
         v.push(("cost_usd".to_string(), self.cost_usd));
         v.push(("wall_s".to_string(), self.wall_ms as f64 / 1000.0));
-        v
+    }
+
+    /// This trial's value of its domain's headline ([`DomainSummary::metric`]).
+    pub fn headline(&self) -> f64 {
+        match (&self.ciso, &self.resource) {
+            (Some(c), _) => c.met() as f64,
+            (None, Some(r)) => f64::from(r.calculation),
+            (None, None) => self.score.metrics.all_recall_ap,
+        }
     }
 }
 
@@ -85,8 +120,8 @@ pub struct RawResult {
     pub incident_id: String,
     /// Repeat number as text, as ITBench names trials.
     pub trial_id: String,
-    /// ITBench's entity scores.
-    pub scores: Scores,
+    /// ITBench's scores in the question's domain's shape.
+    pub scores: TrialScores,
     /// Why the episode ended in an error; absent otherwise. Its scores are still those of
     /// what it submitted (nothing, usually), so it counts as a failure, not as missing.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,7 +135,16 @@ impl From<Trial> for RawResult {
         RawResult {
             incident_id: t.incident_id.clone(),
             trial_id: t.trial.to_string(),
-            scores: Scores::from_decisions(&t.score.matches, t.score.root_causes.clone()),
+            scores: match (&t.ciso, &t.resource) {
+                (Some(c), _) => TrialScores::Ciso(c.clone()),
+                (None, Some(r)) => TrialScores::Finops(crate::domain::finops::results::Scores {
+                    root_cause_resource: r.clone(),
+                }),
+                (None, None) => TrialScores::Sre(Scores::from_decisions(
+                    &t.score.matches,
+                    t.score.root_causes.clone(),
+                )),
+            },
             error: t.error.clone(),
             rcabox: t,
         }
@@ -141,8 +185,55 @@ pub struct Summary {
     /// Keyed by question id: every metric's mean and spread over the repeats (sample
     /// standard deviation), and pass@k.
     pub per_incident: BTreeMap<String, Incident>,
-    /// Macro average over questions of each per-question mean (`std_error` over questions).
+    /// Macro average over questions of each per-question mean (`std_error` over questions),
+    /// each metric over the questions that report it; pass@k only when every question has k
+    /// repeats.
     pub overall: BTreeMap<String, Stat>,
+    /// Each domain's headline, keyed by domain (`sre`, `finops`, `ciso`), for the domains
+    /// present.
+    pub domains: BTreeMap<&'static str, DomainSummary>,
+}
+
+/// One domain's headline: its metric's macro average over the domain's questions (the mean
+/// over repeats first).
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainSummary {
+    /// `all_recall_ap` (SRE), `root_cause_resource_pass@1` (FinOps: the share of trials
+    /// naming the anomalous resource), `criteria_met` (CISO: criteria met of 4).
+    pub metric: &'static str,
+    /// The mean.
+    pub mean: f64,
+    /// Standard error over questions (0 for one question).
+    pub std_error: f64,
+    /// The best value a trial can have (1, or 4 for CISO's criteria).
+    pub max: f64,
+    /// Questions.
+    pub incidents: usize,
+    /// Trials.
+    pub trials: usize,
+}
+
+/// The headline of the trials of one domain.
+fn domain_summary(domain: Domain, trials: &[&Trial]) -> DomainSummary {
+    let mut by_q: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for t in trials {
+        by_q.entry(&t.incident_id).or_default().push(t.headline());
+    }
+    let means: Vec<f64> = by_q.values().map(|xs| Stat::of(xs).mean).collect();
+    let stat = Stat::of(&means);
+    let (metric, max) = match domain {
+        Domain::Sre => ("all_recall_ap", 1.0),
+        Domain::Finops => ("root_cause_resource_pass@1", 1.0),
+        Domain::Ciso => ("criteria_met", 4.0),
+    };
+    DomainSummary {
+        metric,
+        mean: stat.mean,
+        std_error: stat.std_error,
+        max,
+        incidents: by_q.len(),
+        trials: trials.len(),
+    }
 }
 
 /// Aggregates trials.
@@ -186,19 +277,30 @@ pub fn aggregate(mut trials: Vec<Trial>) -> Results {
             means.entry(k.clone()).or_default().push(*p);
         }
     }
-    // pass@k exists only where every question has k repeats, or the macro mean is skewed.
+    // pass@k exists only where every question has k repeats, or the macro mean is skewed. A
+    // metric is over the questions that report it: CISO questions rank no entities, and a run
+    // with them still gives the entity metrics of the others (`overall.all_recall_ap`).
     let overall: BTreeMap<String, Stat> = means
         .iter()
-        .filter(|(_, xs)| xs.len() == per_incident.len())
+        .filter(|(k, xs)| !k.starts_with("pass@") || xs.len() == per_incident.len())
         .map(|(k, xs)| (k.clone(), Stat::of(xs)))
         .collect();
-    let head = overall
+    // CISO questions have no entities to rank: the AP headline is over the others (and its
+    // spread over their questions, which all have it).
+    let head = means
         .get("all_recall_ap")
-        .copied()
-        .unwrap_or(Stat::of(&[]));
+        .map_or(Stat::of(&[]), |xs| Stat::of(xs));
     let all: Vec<f64> = trials
         .iter()
+        .filter(|t| t.ciso.is_none())
         .map(|t| t.score.metrics.all_recall_ap)
+        .collect();
+    let domains = Domain::ALL
+        .iter()
+        .filter_map(|&d| {
+            let ts: Vec<&Trial> = trials.iter().filter(|t| t.domain == d).collect();
+            (!ts.is_empty()).then(|| (d.name(), domain_summary(d, &ts)))
+        })
         .collect();
     let summary = Summary {
         all_recall_ap: Stat::of(&all).mean,
@@ -207,7 +309,11 @@ pub fn aggregate(mut trials: Vec<Trial>) -> Results {
         trials: trials.len(),
         per_incident,
         overall,
+        domains,
     };
+    let mut domains: Vec<Domain> = trials.iter().map(|t| t.domain).collect();
+    domains.sort();
+    domains.dedup();
     let raw_results: Vec<RawResult> = trials.into_iter().map(RawResult::from).collect();
     let statistics = itbench::statistics(
         raw_results
@@ -217,7 +323,7 @@ pub fn aggregate(mut trials: Vec<Trial>) -> Results {
     Results {
         raw_results,
         statistics,
-        config: EvalConfig::default(),
+        config: EvalConfig::for_domains(&domains),
         rcabox: summary,
     }
 }

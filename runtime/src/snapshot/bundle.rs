@@ -1,5 +1,6 @@
 //! The bundled set: a recipe committed as `snapshots/bundle.json` (scenario, seed, scale and the
-//! content hash of each snapshot), materialized on first use.
+//! content hash of each snapshot; FinOps' under `finops` with scenario, seed and weeks),
+//! materialized on first use.
 //!
 //! Why a recipe and not the files: a realistic cluster (hundreds of objects pulled every five
 //! minutes, a thousand events) is about 3.5 MB a scenario before any log line, 99 MB for the
@@ -25,6 +26,105 @@ pub struct Bundle {
     pub itbench: String,
     /// One entry a snapshot, written as `Scenario-<N>/`.
     pub scenarios: Vec<Entry>,
+    /// FinOps snapshots, written as `FinOps-<N>/` beside the SRE ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub finops: Vec<FinopsEntry>,
+    /// CISO scenarios, written as `k8s-opa-static-cis-<control>/` beside the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ciso: Vec<CisoEntry>,
+}
+
+/// One bundled CISO scenario.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CisoEntry {
+    /// The CIS control, e.g. `5.1.1` (one of [`crate::domain::ciso::controls::CONTROLS`]).
+    pub control: String,
+    /// Generator seed.
+    pub seed: u64,
+    /// The content hash ([`super::manifest::hash`]) the generated scenario must have.
+    pub content_hash: String,
+}
+
+/// What rcabox writes beside a generated CISO scenario (which has no manifest), so that an
+/// older generation is known as rcabox's and may be replaced.
+const PROVENANCE: &str = "rcabox-provenance.json";
+
+impl CisoEntry {
+    /// The scenario's folder name, as ITBench-Lite names them.
+    pub fn dir_name(&self) -> String {
+        format!("k8s-opa-static-cis-{}", self.control)
+    }
+
+    fn pinned(&self) -> Pinned {
+        let (control, seed) = (self.control.clone(), self.seed);
+        Pinned {
+            dir_name: self.dir_name(),
+            content_hash: self.content_hash.clone(),
+            make: Box::new(move |dir| {
+                let c = crate::domain::ciso::controls::find(&control).ok_or_else(|| {
+                    malformed(
+                        dir,
+                        format!(
+                            "the recipe names CIS control {control}, which rcabox does not know"
+                        ),
+                    )
+                })?;
+                crate::domain::ciso::generate::generate(c, seed, dir)
+                    .map_err(|e| malformed(dir, e.to_string()))?;
+                let p = dir.join(PROVENANCE);
+                let text = format!(
+                    "{{\"generator\": \"rcabox ciso\", \"control\": \"{control}\", \"seed\": {seed}}}\n"
+                );
+                std::fs::write(&p, text).map_err(|e| SnapshotError::io(&p, e))?;
+                super::manifest::hash(dir)
+            }),
+        }
+    }
+}
+
+/// One bundled FinOps snapshot.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FinopsEntry {
+    /// Scenario number (picks the anomaly's kind).
+    pub scenario: u32,
+    /// Generator seed.
+    pub seed: u64,
+    /// Weeks of history.
+    pub weeks: u32,
+    /// The manifest content hash the generated snapshot must have.
+    pub content_hash: String,
+}
+
+impl FinopsEntry {
+    /// The snapshot's folder name.
+    pub fn dir_name(&self) -> String {
+        format!("FinOps-{}", self.scenario)
+    }
+
+    fn pinned(&self) -> Pinned {
+        let o = crate::domain::finops::generate::Options {
+            scenario: self.scenario,
+            seed: self.seed,
+            weeks: self.weeks,
+        };
+        Pinned {
+            dir_name: self.dir_name(),
+            content_hash: self.content_hash.clone(),
+            make: Box::new(move |dir| {
+                crate::domain::finops::generate::generate(&o, dir).map(|s| s.content_hash)
+            }),
+        }
+    }
+}
+
+/// Writes one snapshot into a folder and returns its content hash.
+type Make = Box<dyn Fn(&Path) -> Result<String, SnapshotError>>;
+
+/// One snapshot of the recipe, whatever its domain: its folder, its pin and how to make it.
+struct Pinned {
+    dir_name: String,
+    content_hash: String,
+    make: Make,
 }
 
 /// One bundled snapshot.
@@ -79,11 +179,37 @@ impl Bundle {
             scale: e.scale,
         }
     }
+
+    /// Every snapshot of the recipe in order: SRE's, then FinOps'.
+    fn pinned(&self, recipe: &Path) -> Vec<Pinned> {
+        let mut out: Vec<Pinned> = self
+            .scenarios
+            .iter()
+            .map(|e| {
+                let o = self.options(recipe, e);
+                Pinned {
+                    dir_name: e.dir_name(),
+                    content_hash: e.content_hash.clone(),
+                    make: Box::new(move |dir| generate(&o, dir).map(|s| s.content_hash)),
+                }
+            })
+            .collect();
+        out.extend(self.finops.iter().map(FinopsEntry::pinned));
+        out.extend(self.ciso.iter().map(CisoEntry::pinned));
+        out
+    }
 }
 
-/// Whether `dir` already holds the entry's snapshot (its manifest names the pinned hash).
-fn present(dir: &Path, e: &Entry) -> bool {
-    Manifest::load(&dir.join(MANIFEST_NAME)).is_ok_and(|m| m.content_hash == e.content_hash)
+/// Whether `dir` already holds the entry's snapshot: its manifest names the pinned hash, or,
+/// for a scenario without one (CISO's, a few small files), its files hash to it.
+fn present(dir: &Path, e: &Pinned) -> bool {
+    match Manifest::load(&dir.join(MANIFEST_NAME)) {
+        Ok(m) => m.content_hash == e.content_hash,
+        Err(_) => {
+            dir.join(PROVENANCE).is_file()
+                && super::manifest::hash(dir).is_ok_and(|h| h == e.content_hash)
+        }
+    }
 }
 
 /// Writes every snapshot of the recipe at `recipe` that `out` does not hold yet and returns the
@@ -96,38 +222,31 @@ fn present(dir: &Path, e: &Entry) -> bool {
 pub fn materialize(recipe: &Path, out: &Path) -> Result<Vec<PathBuf>, SnapshotError> {
     let bundle = Bundle::load(recipe)?;
     std::fs::create_dir_all(out).map_err(|e| SnapshotError::io(out, e))?;
-    let mut dirs = Vec::with_capacity(bundle.scenarios.len());
-    for e in &bundle.scenarios {
-        let dir = out.join(e.dir_name());
+    let pinned = bundle.pinned(recipe);
+    let mut dirs = Vec::with_capacity(pinned.len());
+    for e in &pinned {
+        let dir = out.join(&e.dir_name);
         if !present(&dir, e) {
-            write_one(&bundle, recipe, e, out, &dir)?;
+            write_one(recipe, e, out, &dir)?;
         }
         dirs.push(dir);
     }
     Ok(dirs)
 }
 
-fn write_one(
-    bundle: &Bundle,
-    recipe: &Path,
-    e: &Entry,
-    out: &Path,
-    dir: &Path,
-) -> Result<(), SnapshotError> {
+fn write_one(recipe: &Path, e: &Pinned, out: &Path, dir: &Path) -> Result<(), SnapshotError> {
     let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", e.dir_name()))
+        .prefix(&format!(".{}.", e.dir_name))
         .tempdir_in(out)
         .map_err(|err| SnapshotError::io(out, err))?;
-    let made = generate(&bundle.options(recipe, e), tmp.path())?;
-    if made.content_hash != e.content_hash {
+    let made = (e.make)(tmp.path())?;
+    if made != e.content_hash {
         return Err(malformed(
             recipe,
             format!(
                 "{} generated with content hash {}, but the recipe pins {}: the generator \
                  changed; if that was intended, run snapshots/generate.sh to update the recipe",
-                e.dir_name(),
-                made.content_hash,
-                e.content_hash
+                e.dir_name, made, e.content_hash
             ),
         ));
     }
@@ -153,13 +272,13 @@ fn write_one(
 
 /// Removes an earlier generation of `e` at `dir`; anything rcabox did not write (it lacks the
 /// provenance file) is left alone and reported.
-fn remove_stale(dir: &Path, e: &Entry) -> Result<(), SnapshotError> {
+fn remove_stale(dir: &Path, e: &Pinned) -> Result<(), SnapshotError> {
     if !dir.join("rcabox-provenance.json").is_file() {
         return Err(malformed(
             dir,
             format!(
                 "is in the way of the bundled {} and was not written by rcabox; move it away",
-                e.dir_name()
+                e.dir_name
             ),
         ));
     }
@@ -172,16 +291,30 @@ pub fn update(recipe: &Path, out: &Path) -> Result<Vec<String>, SnapshotError> {
     let mut bundle = Bundle::load(recipe)?;
     std::fs::create_dir_all(out).map_err(|e| SnapshotError::io(out, e))?;
     let mut moved = Vec::new();
-    for i in 0..bundle.scenarios.len() {
-        let e = bundle.scenarios[i].clone();
-        let dir = out.join(e.dir_name());
+    let n = bundle.scenarios.len();
+    let m = bundle.finops.len();
+    let pinned = bundle.pinned(recipe);
+    for (i, e) in pinned.iter().enumerate() {
+        let dir = out.join(&e.dir_name);
         if dir.exists() {
-            remove_stale(&dir, &e)?;
+            remove_stale(&dir, e)?;
         }
-        let made = generate(&bundle.options(recipe, &e), &dir)?;
-        if made.content_hash != e.content_hash {
-            moved.push(e.dir_name());
-            bundle.scenarios[i].content_hash = made.content_hash;
+        let made = (e.make)(&dir)?;
+        if made != e.content_hash {
+            moved.push(e.dir_name.clone());
+            match bundle.scenarios.get_mut(i) {
+                Some(s) => s.content_hash = made,
+                None if i - n < m => {
+                    if let Some(f) = bundle.finops.get_mut(i - n) {
+                        f.content_hash = made;
+                    }
+                }
+                None => {
+                    if let Some(c) = bundle.ciso.get_mut(i - n - m) {
+                        c.content_hash = made;
+                    }
+                }
+            }
         }
     }
     bundle.save(recipe)?;
@@ -200,6 +333,17 @@ mod tests {
                 scenario: 2,
                 seed: 1,
                 scale: 0.05,
+                content_hash: hash.to_string(),
+            }],
+            finops: vec![FinopsEntry {
+                scenario: 2,
+                seed: 1,
+                weeks: 3,
+                content_hash: hash.to_string(),
+            }],
+            ciso: vec![CisoEntry {
+                control: "5.1.1".into(),
+                seed: 1,
                 content_hash: hash.to_string(),
             }],
         };
@@ -221,9 +365,15 @@ mod tests {
             "nothing half-written"
         );
         let moved = update(&p, d.path()).expect("update");
-        assert_eq!(moved, ["Scenario-2"]);
+        assert_eq!(
+            moved,
+            ["Scenario-2", "FinOps-2", "k8s-opa-static-cis-5.1.1"]
+        );
         let dirs = materialize(&p, d.path()).expect("materialize");
         assert!(dirs[0].join("otel_logs_raw.tsv").is_file());
+        assert!(dirs[1].join("data.csv").is_file());
+        assert!(dirs[2].join("problem.md").is_file());
+        assert!(crate::domain::ciso::is_scenario(&dirs[2]));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::SnapshotError;
 use super::groundtruth::{GroundTruth, GroundTruthError};
 use super::layout::GROUND_TRUTH_NAMES;
+use crate::domain::Domain;
 
 /// Where a question's ground truth lives.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,18 +53,13 @@ pub struct Question {
     pub snapshot: PathBuf,
     /// The ground truth.
     pub ground_truth: GroundTruthSource,
+    /// Its domain, detected from the snapshot's files.
+    pub domain: Domain,
 }
 
-/// Whether a directory looks like one snapshot.
+/// Whether a directory looks like one snapshot of any domain ([`Domain::detect`]).
 pub fn is_snapshot(dir: &Path) -> bool {
-    dir.join("alerts").is_dir()
-        || std::fs::read_dir(dir).is_ok_and(|rd| {
-            rd.flatten().any(|e| {
-                let n = e.file_name();
-                let n = n.to_string_lossy();
-                n.ends_with(".tsv") || n.starts_with("alerts_")
-            })
-        })
+    Domain::detect(dir).is_some()
 }
 
 fn ground_truth_in(dir: &Path) -> GroundTruthSource {
@@ -79,6 +75,29 @@ fn natural_key(s: &str) -> (String, u64, String) {
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
     let prefix: String = s.chars().take_while(|c| !c.is_ascii_digit()).collect();
     (prefix, digits.parse().unwrap_or(u64::MAX), s.to_string())
+}
+
+/// Finds the questions of the given domains (all when empty) under `path`.
+pub fn discover_in(path: &Path, domains: &[Domain]) -> Result<Vec<Question>, SnapshotError> {
+    let mut qs = discover(path)?;
+    if !domains.is_empty() {
+        qs.retain(|q| domains.contains(&q.domain));
+        if qs.is_empty() {
+            return Err(SnapshotError::Malformed {
+                path: path.display().to_string(),
+                line: 0,
+                message: format!(
+                    "no {} snapshot here",
+                    domains
+                        .iter()
+                        .map(|d| d.name())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            });
+        }
+    }
+    Ok(qs)
 }
 
 /// Finds the questions under `path`.
@@ -108,6 +127,7 @@ pub fn discover(path: &Path) -> Result<Vec<Question>, SnapshotError> {
             id: id(path),
             snapshot: path.to_path_buf(),
             ground_truth: ground_truth_in(path),
+            domain: Domain::detect(path).unwrap_or_default(),
         }]);
     }
     let rd = std::fs::read_dir(path).map_err(|e| SnapshotError::io(path, e))?;
@@ -118,6 +138,7 @@ pub fn discover(path: &Path) -> Result<Vec<Question>, SnapshotError> {
         .map(|p| Question {
             id: id(&p),
             ground_truth: ground_truth_in(&p),
+            domain: Domain::detect(&p).unwrap_or_default(),
             snapshot: p,
         })
         .collect();
@@ -127,7 +148,7 @@ pub fn discover(path: &Path) -> Result<Vec<Question>, SnapshotError> {
             path: path.display().to_string(),
             line: 0,
             message:
-                "no snapshot here (a snapshot has alerts/ or *.tsv files) and no sre/data.jsonl"
+                "no snapshot here (an SRE snapshot has alerts/ or *.tsv files, a FinOps one anomaly.json and data.csv, a CISO one problem.md and static-resources/) and no sre/data.jsonl"
                     .into(),
         });
     }
@@ -173,6 +194,7 @@ fn from_jsonl(jsonl: &Path) -> Result<Vec<Question>, SnapshotError> {
         };
         out.push(Question {
             id,
+            domain: Domain::detect(&snapshot).unwrap_or_default(),
             snapshot,
             ground_truth,
         });

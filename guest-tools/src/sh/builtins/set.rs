@@ -31,28 +31,35 @@ impl Shell {
                 self.positional = args[i..].to_vec();
                 return 0;
             }
-            if a == "-o" || a == "+o" {
-                match args.get(i + 1).map(String::as_str) {
-                    Some("pipefail") => self.opts.pipefail = on,
-                    Some("errexit") => self.opts.errexit = on,
-                    Some("nounset") => self.opts.nounset = on,
-                    Some("xtrace") => self.opts.xtrace = on,
-                    Some("noglob") => self.opts.noglob = on,
-                    _ => {}
-                }
-                i += 2;
-                continue;
-            }
+            // `-o NAME` may close a cluster of flags (`set -euo pipefail`): its name is the
+            // next word, as in bash.
+            let mut takes_name = false;
             for c in a[1..].chars() {
                 match c {
                     'e' => self.opts.errexit = on,
                     'u' => self.opts.nounset = on,
                     'x' => self.opts.xtrace = on,
                     'f' => self.opts.noglob = on,
+                    'o' => takes_name = true,
                     _ => {}
                 }
             }
             i += 1;
+            if takes_name {
+                let Some(name) = args.get(i) else {
+                    // `set -o` alone lists the options; nothing here depends on that listing.
+                    return 0;
+                };
+                match name.as_str() {
+                    "pipefail" => self.opts.pipefail = on,
+                    "errexit" => self.opts.errexit = on,
+                    "nounset" => self.opts.nounset = on,
+                    "xtrace" => self.opts.xtrace = on,
+                    "noglob" => self.opts.noglob = on,
+                    _ => {}
+                }
+                i += 1;
+            }
         }
         0
     }

@@ -77,7 +77,16 @@ pub(crate) fn read_file(f: &OpenFile, out: &mut [u8], st: &ProcState) -> R<usize
             out.fill(0);
             Ok(out.len())
         }
-        Backing::PipeRead(r) => r.read(out, &stopper(st)).map_err(|e| pipe_fail(e, st)),
+        Backing::PipeRead(r) => {
+            // Counted as blocked only once the read waits (the stopper is asked only then).
+            let blocked = st.ctx.blocked();
+            let stop = stopper(st);
+            r.read(out, &|| {
+                blocked.mark();
+                stop()
+            })
+            .map_err(|e| pipe_fail(e, st))
+        }
         Backing::Sink(_) | Backing::PipeWrite(_) => Err(Errno::Badf.into()),
         Backing::Dir { .. } => Err(Errno::Isdir.into()),
         Backing::Host { .. } | Backing::Mem(_) | Backing::Bytes(_) => {
@@ -102,9 +111,14 @@ pub(crate) fn write_file(f: &OpenFile, data: &[u8], st: &ProcState, at: Option<u
         }
         Backing::PipeWrite(w) => {
             let mut off = 0;
+            let blocked = st.ctx.blocked();
+            let stop = stopper(st);
             while off < data.len() {
                 off += w
-                    .write(&data[off..], &stopper(st))
+                    .write(&data[off..], &|| {
+                        blocked.mark();
+                        stop()
+                    })
                     .map_err(|e| pipe_fail(e, st))?;
             }
             Ok(data.len())

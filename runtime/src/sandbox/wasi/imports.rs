@@ -97,9 +97,12 @@ fn wait(c: &mut Caller<'_, ProcState>, pid: i32, out: i32) -> R {
     let done = st.ctx.done(pid).ok_or(Errno::Inval)?;
     // Once the command is cancelled every process dies at its next epoch tick or pipe poll;
     // a child that still does not finish within the grace period is reported killed.
+    let blocked = st.ctx.blocked();
+    blocked.mark();
     let status = done
         .wait(&st.ctx.cancel, Duration::from_secs(5))
         .unwrap_or(rcabox_proto::STATUS_KILLED);
+    drop(blocked);
     st.children.remove(at);
     // A shell under `timeout` whose child was stopped is stopped too, before it runs on.
     if st.spec.deadline.as_ref().is_some_and(|d| d.expired()) {

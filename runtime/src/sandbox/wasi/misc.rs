@@ -48,6 +48,45 @@ fn clock(st: &mut ProcState, id: i32) -> R<u64> {
     }
 }
 
+/// How long every other process must stay blocked, with none of them going on, before a
+/// sleep past the deadline ends the command: a reader woken by a writer still counts as
+/// blocked until it runs, which on a loaded machine can take a few milliseconds.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// How often a parked sleeper looks at the other processes.
+const PARK_POLL: std::time::Duration = std::time::Duration::from_millis(1);
+
+/// Holds a sleep that reaches its deadline until the deadline may fire: when every process
+/// of the command has been blocked for [`SETTLE`] (nothing else can still finish first), or
+/// when the wall clock reaches the deadline; the command's end, or its shell's, stops it
+/// meanwhile. So `sleep 1e10` in the foreground ends the command at once, and `sleep infinity
+/// &` beside a foreground job waits in the background, as it would in bash.
+fn park_until_stopped(st: &ProcState, d: &crate::sandbox::process::Deadline) -> R<()> {
+    let blocked = st.ctx.blocked();
+    blocked.mark();
+    let mut stuck_since = None::<(std::time::Instant, u64)>;
+    loop {
+        if st.ctx.cancel.is_set() || st.ctx.root_finished() {
+            return Err(Fail::Trap(Exit(rcabox_proto::STATUS_KILLED).into()));
+        }
+        if d.expired() {
+            return Ok(());
+        }
+        let progress = st.ctx.progress();
+        stuck_since = match stuck_since {
+            _ if !st.ctx.everyone_blocked() => None,
+            Some((t, p)) if p == progress => {
+                if t.elapsed() >= SETTLE {
+                    return Ok(());
+                }
+                Some((t, p))
+            }
+            _ => Some((std::time::Instant::now(), progress)),
+        };
+        std::thread::sleep(PARK_POLL);
+    }
+}
+
 fn poll_oneoff(c: &mut Caller<'_, ProcState>, input: i32, output: i32, n: i32, nevents: i32) -> R {
     let (mem, st) = split(c)?;
     if n <= 0 || n > 4096 {
@@ -112,6 +151,7 @@ fn poll_oneoff(c: &mut Caller<'_, ProcState>, input: i32, output: i32, n: i32, n
             // the deadline and the process stops as if sent SIGTERM.
             let (at, stop) = (now(st), d.earliest_virt());
             if d.expired() || sleep.is_some_and(|w| at.saturating_add(w) >= stop) {
+                park_until_stopped(st, &d)?;
                 let w = stop.saturating_sub(at);
                 st.clock_ns = st.clock_ns.saturating_add(w);
                 st.ctx.vfs.sleep(w);

@@ -147,8 +147,8 @@ pub struct Cluster {
     pub pods: Vec<PodLife>,
     /// Every provisioned claim.
     pub claims: Vec<Claim>,
-    /// Deployments scaled: (second, namespace, deployment, replica set, replicas).
-    pub scalings: Vec<(i64, String, String, String, u32)>,
+    /// Deployments scaled: (second, namespace, deployment, replica set, replicas before, after).
+    pub scalings: Vec<(i64, String, String, String, u32, u32)>,
     /// Jobs: (namespace, name, created, completed, owning CronJob).
     pub jobs: Vec<(String, String, i64, i64, Option<String>)>,
     /// Node names, the control plane first.
@@ -459,7 +459,14 @@ impl Cluster {
     }
 
     /// Object metadata as the API server returns it.
-    fn meta(&self, w: &mut World, name: &str, ns: &str, at: i64, labels: Value) -> Value {
+    pub(super) fn meta(
+        &self,
+        w: &mut World,
+        name: &str,
+        ns: &str,
+        at: i64,
+        labels: Value,
+    ) -> Value {
         let mut m = json!({"name": name, "uid": super::faults::uid(w),
             "resourceVersion": (1_000_000 + w.rng_u32() % 9_000_000).to_string(),
             "creationTimestamp": self.stamp(at)});
@@ -583,7 +590,7 @@ impl Cluster {
             Shape::Deployment(_) => {
                 let rs = format!("{name}-{}", w.suffix(10));
                 self.scalings
-                    .push((at + 1, ns.into(), name.into(), rs.clone(), replicas));
+                    .push((at + 1, ns.into(), name.into(), rs.clone(), 0, replicas));
                 let body = json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": self.meta(w, &rs, ns, at + 1, labels.clone()),
                     "spec": {"replicas": replicas, "selector": {"matchLabels": labels}}, "status": {"replicas": replicas, "readyReplicas": replicas}});
                 self.entities.push(Entity::new("replicasets", at + 1, body));
@@ -903,9 +910,9 @@ impl Cluster {
             "spec": {"replicas": 1, "selector": {"matchLabels": labels}, "template": template["spec"]["template"]}, "status": {"replicas": 1, "readyReplicas": 1}});
         self.entities.push(Entity::new("replicasets", at, body));
         self.scalings
-            .push((at, ns.into(), deploy.into(), rs.clone(), 1));
+            .push((at, ns.into(), deploy.into(), rs.clone(), 0, 1));
         self.scalings
-            .push((at + 40, ns.into(), deploy.into(), old_rs.clone(), 0));
+            .push((at + 40, ns.into(), deploy.into(), old_rs.clone(), 1, 0));
         let old = &mut self.pods[live];
         old.killed = Some(at + 40);
         let (node, containers) = (old.node.clone(), old.containers.clone());
@@ -984,7 +991,7 @@ impl Cluster {
 }
 
 /// A running pod's body.
-fn pod_body(c: &Cluster, w: &mut World, p: &PodLife) -> Value {
+pub(super) fn pod_body(c: &Cluster, w: &mut World, p: &PodLife) -> Value {
     let mut meta = c.meta(w, &p.name, &p.ns, p.created, json!({}));
     let owner = &p.owner;
     let api = if owner.0 == "Job" {

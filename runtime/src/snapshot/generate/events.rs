@@ -225,11 +225,11 @@ fn cluster_traffic(r: &mut Rows<'_>, c: &Cluster, w: &mut World) {
             );
         }
     }
-    for (t, ns, deploy, rs, n) in &c.scalings {
-        let message = if *n == 0 {
-            format!("Scaled down replica set {rs} from 1 to 0")
+    for (t, ns, deploy, rs, from, n) in &c.scalings {
+        let message = if n < from {
+            format!("Scaled down replica set {rs} from {from} to {n}")
         } else {
-            format!("Scaled up replica set {rs} from 0 to {n}")
+            format!("Scaled up replica set {rs} from {from} to {n}")
         };
         r.push(
             w,

@@ -13,6 +13,7 @@
 //! stays bounded at any `--scale`.
 
 mod alerts;
+mod churn;
 pub mod cluster;
 mod events;
 pub mod faults;

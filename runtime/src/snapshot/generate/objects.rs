@@ -201,6 +201,7 @@ impl Plan {
                 s.pod = pod;
             }
         }
+        c.background_churn(w);
         c
     }
 

@@ -509,6 +509,13 @@ peg::parser! {
 
         rule cmd_prefix() -> ast::CommandPrefix =
             p:(
+                // rcabox: `x=<(cmd) prog` and `x=<(cmd)`: the substitution that touches an
+                // assignment is part of its value (the shell glues them by their spans); it was
+                // a syntax error here, as `<` was taken for a redirection missing its target.
+                non_posix_extensions_enabled() sub:process_substitution() {
+                    let (kind, subshell) = sub;
+                    ast::CommandPrefixOrSuffixItem::ProcessSubstitution(kind, subshell)
+                } /
                 i:io_redirect() { ast::CommandPrefixOrSuffixItem::IoRedirect(i) } /
                 assignment_and_word:assignment_word() {
                     let (assignment, word) = assignment_and_word;
