@@ -203,9 +203,11 @@ pub fn output() -> Vec<Probe> {
         "cat /dev/zero | head -c 50000000",
         "seq 1 100000000",
     ] {
-        v.push(
-            p("H-OUT", Output, cmd, &[Kind(OutputLimit)]).with(|l| l.cpu = Duration::from_secs(5)),
-        );
+        v.push(p("H-OUT", Output, cmd, &[Kind(OutputLimit)]).with(|l| {
+            // Time is not the subject: room for a CI machine twice as slow as a laptop.
+            l.cpu = Duration::from_secs(20);
+            l.timeout = Duration::from_secs(30);
+        }));
     }
     for cmd in [
         "yes | true; echo $?",
@@ -230,7 +232,9 @@ pub fn disk() -> Vec<Probe> {
         "cd /tmp && y=$(printf 'y/%.0s' $(seq 1 200)) && for i in $(seq 100); do mkdir -p d$i/$y || break; done",
     ] {
         v.push(p("H-DISK", Disk, cmd, &[Kind(DiskQuota)]).with(|l| {
-            l.cpu = Duration::from_secs(5);
+            // 200,000 directories take 1.5 s of CPU here: room for a slower machine.
+            l.cpu = Duration::from_secs(20);
+            l.timeout = Duration::from_secs(30);
             l.disk_bytes = 2 << 20;
         }));
     }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use harness::{Category, Probe, host_rss, probe_limits, tree};
+use harness::{Category, Probe, Want, host_rss, probe_limits, tree};
 use rcabox_runtime::sandbox::{ErrorKind, Runtime};
 
 /// A hostile snapshot beside a canary directory:
@@ -125,9 +125,22 @@ fn probes() {
     let mut counts: BTreeMap<Category, usize> = BTreeMap::new();
     let mut failures = Vec::new();
     let started = Instant::now();
+    // The slowest probes that are not about CPU or time are printed: one near its CPU or time
+    // limit on this machine is the one a slower machine fails.
+    let mut slowest: Vec<(Duration, &Probe)> = Vec::new();
     for probe in &probes {
         let mut session = harness::session(&runtime, &fx.snapshot(), probe.limits.clone());
+        let one = Instant::now();
         let fails = harness::run(&mut session, probe, &watched);
+        let about_time = probe.want.iter().any(|w| {
+            matches!(
+                w,
+                Want::Kind(ErrorKind::CpuLimit | ErrorKind::Timeout) | Want::Status(124)
+            )
+        });
+        if !about_time {
+            slowest.push((one.elapsed(), probe));
+        }
         *counts.entry(probe.category).or_default() += 1;
         if !fails.is_empty() {
             failures.push(format!(
@@ -146,6 +159,14 @@ fn probes() {
         rss >> 20,
         peak >> 20
     );
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+    for (took, probe) in slowest.iter().take(5) {
+        let cpu = probe.limits.cpu;
+        println!(
+            "  {took:.2?} of {cpu:?} CPU: [{}] {:?}",
+            probe.id, probe.cmd
+        );
+    }
     assert!(
         failures.is_empty(),
         "{} probes failed:\n{}",
