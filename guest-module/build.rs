@@ -103,9 +103,9 @@ fn main() {
 
 /// Unpacks the published uutils crates that guest-tools replaces with vendored copies (see
 /// guest-tools/locale-sources/Cargo.toml). uucore's build script embeds the messages of the
-/// `uu_*` crates it finds beside itself in cargo's registry, where a patched (path) dependency
-/// never lands: on a fresh machine `ls -l` printed `ls-total` instead of `total`. Runs before
-/// the guest build, so before uucore's build script.
+/// `uu_*` crates it finds beside the published uucore in cargo's registry, where a patched
+/// (path) dependency never lands: on a fresh machine `ls -l` printed `ls-total` instead of
+/// `total`. Runs before the guest build, so before uucore's build script.
 fn fetch_locale_sources(cargo: &str, guest: &Path) {
     let manifest = guest.join("locale-sources").join("Cargo.toml");
     let ok = Command::new(cargo)
@@ -118,7 +118,7 @@ fn fetch_locale_sources(cargo: &str, guest: &Path) {
     if !ok {
         fail(&format!(
             "`cargo fetch --manifest-path {}` failed: without those crates in cargo's registry \
-             ls, sort and wc print message ids instead of their messages. Check access to \
+             the tools print message ids instead of their messages. Check access to \
              crates.io, then build again.",
             manifest.display()
         ));

@@ -52,6 +52,7 @@ fn main() {
 
 /// `sed`, with GNU's status 2 when an input file cannot be read (the sed crate returns 1).
 fn sed_status(args: Vec<OsString>) -> i32 {
+    localize("sed");
     let st = sed::sed::uumain(args.clone().into_iter());
     // A file operand is an argument that is not an option, not the script, not an option's value.
     let mut operands = Vec::new();
@@ -87,12 +88,23 @@ fn sed_status(args: Vec<OsString>) -> i32 {
     if st == 1 && missing { 2 } else { st }
 }
 
+/// Sets up a uutils tool's messages before its `uumain`, as uucore's own `main` does: the tools
+/// build their clap command before asking for the help template that would set them up, so
+/// `ls --help` printed `ls-about` and `Usage: ls-usage`. Free since the plain messages come from
+/// tables (vendor/README.md, uucore).
+pub fn localize(name: &str) {
+    let _ = uucore::locale::setup_localization(name);
+}
+
 /// Runs tool `name`; `args[0]` is its name.
 pub fn run(name: &str, args: Vec<OsString>) -> i32 {
     macro_rules! uu {
         ($($n:literal => $c:ident),* $(,)?) => {
             match name {
-                $($n => return $c::uumain(args.into_iter()),)*
+                $($n => {
+                    localize($n);
+                    return $c::uumain(args.into_iter());
+                })*
                 _ => {}
             }
         };

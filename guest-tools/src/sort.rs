@@ -21,6 +21,7 @@ fn helper_part(state: &[u8]) -> Option<uu_sort::helper::Part> {
 
 /// Entry point for `sort`.
 pub fn main(args: Vec<OsString>) -> i32 {
+    crate::localize("sort");
     if let Some(part) = helper_part(&sys::start_state()) {
         uu_sort::helper::become_helper(part);
     }
