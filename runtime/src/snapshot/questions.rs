@@ -133,6 +133,11 @@ pub fn discover(path: &Path) -> Result<Vec<Question>, SnapshotError> {
     let rd = std::fs::read_dir(path).map_err(|e| SnapshotError::io(path, e))?;
     let mut out: Vec<Question> = rd
         .flatten()
+        // Hidden folders are not questions: the bundle writes each snapshot into a hidden
+        // temporary sibling and renames it into place (`bundle::materialize`), and a second
+        // `rcabox run` listing the folder meanwhile took another's half-written, then vanished,
+        // copy for a question.
+        .filter(|e| !e.file_name().as_encoded_bytes().starts_with(b"."))
         .map(|e| e.path())
         .filter(|p| p.is_dir() && is_snapshot(p))
         .map(|p| Question {
@@ -214,6 +219,8 @@ mod tests {
             std::fs::create_dir_all(sre.join(n).join("alerts")).expect("mkdir");
             std::fs::write(sre.join(n).join("ground_truth.yaml"), "groups: []\n").expect("gt");
         }
+        // A snapshot being written by the bundle (a hidden temporary) is not a question.
+        std::fs::create_dir_all(sre.join(".Scenario-3.x1Y2z3").join("alerts")).expect("mkdir");
         let many = discover(&sre).expect("folder");
         assert_eq!(
             many.iter().map(|q| q.id.as_str()).collect::<Vec<_>>(),
