@@ -79,8 +79,9 @@ thread_local! {
     static PLAIN_UTIL: OnceLock<String> = const { OnceLock::new() };
 }
 
-/// rcabox: the tables a utility's bundle is built from, in the order that makes a later one
-/// override an earlier one reversed (as `create_wasi_bundle_from_embedded` adds them).
+/// rcabox: the tables of the resources a utility's bundle is built from, the one that wins
+/// first: `create_wasi_bundle_from_embedded` adds them in the opposite order, each overriding
+/// the one before.
 #[cfg(target_os = "wasi")]
 fn plain_tables(util_name: &str) -> impl Iterator<Item = &'static [(&'static str, Option<&'static str>)]> {
     let checksum = util_name.ends_with("sum").then_some("checksum_common");
@@ -504,20 +505,26 @@ fn create_wasi_bundle_from_embedded(
 
 fn get_message_internal(id: &str, args: Option<FluentArgs>) -> String {
     // rcabox: plain English text from the tables; Fluent only for what needs it.
+    // The utility's name is borrowed where it is kept: a tool asks for dozens of messages as
+    // it starts.
     #[cfg(target_os = "wasi")]
-    if let Some(util_name) = PLAIN_UTIL.with(|u| u.get().cloned()) {
-        if let Some(Some(text)) = plain_message(&util_name, id) {
-            return text.to_string();
+    if let Some(text) = PLAIN_UTIL.with(|u| {
+        let util_name = u.get()?;
+        if let Some(Some(text)) = plain_message(util_name, id) {
+            return Some(text);
         }
         LOCALIZER.with(|lock| {
             if lock.get().is_none() {
                 let default_locale = LanguageIdentifier::from_str(DEFAULT_LOCALE)
                     .expect("Default locale should always be valid");
-                if let Ok(bundle) = create_wasi_bundle_from_embedded(&default_locale, &util_name) {
+                if let Ok(bundle) = create_wasi_bundle_from_embedded(&default_locale, util_name) {
                     let _ = lock.set(Localizer::new(bundle));
                 }
             }
         });
+        None
+    }) {
+        return text.to_string();
     }
     LOCALIZER.with(|lock| {
         lock.get()
