@@ -81,12 +81,7 @@ pub fn memory() -> Vec<Probe> {
         "x=$(yes | head -c 300000000); echo ${#x}",
         "tail -c 500000000 /dev/zero | wc -c",
     ] {
-        v.push(
-            p("H-MEM-GUEST", Memory, cmd, &[Kind(MemoryLimit)]).with(|l| {
-                l.cpu = Duration::from_secs(5);
-                l.timeout = Duration::from_secs(8);
-            }),
-        );
+        v.push(p("H-MEM-GUEST", Memory, cmd, &[Kind(MemoryLimit)]));
     }
     // Devices are skipped when recursing, as GNU grep and ripgrep skip them: a search of the
     // whole tree ends instead of reading /dev/zero until the memory limit.
@@ -100,15 +95,12 @@ pub fn memory() -> Vec<Probe> {
     // Row 2: heredoc contents held by the host are charged; 150 copies of 10 MB stop at the
     // command's budget instead of reaching 1.5 GB.
     let heredocs: String = (0..150).map(|_| " 3<<<\"$x\"").collect();
-    v.push(
-        p(
-            "H-MEM-MEMFD",
-            Memory,
-            format!("x=$(head -c 10000000 /dev/zero | tr '\\0' a); true{heredocs}"),
-            &[Kind(MemoryLimit)],
-        )
-        .with(|l| l.timeout = Duration::from_secs(10)),
-    );
+    v.push(p(
+        "H-MEM-MEMFD",
+        Memory,
+        format!("x=$(head -c 10000000 /dev/zero | tr '\\0' a); true{heredocs}"),
+        &[Kind(MemoryLimit)],
+    ));
     // Row 6: eight parallel 300 MB tails are held to the command's total.
     v.push(
         p(
@@ -117,13 +109,7 @@ pub fn memory() -> Vec<Probe> {
             "for i in $(seq 8); do head -c 300000000 /dev/zero | tail -c 300000000 | wc -c & done; wait",
             &[Kind(MemoryLimit)],
         )
-        .with(|l| {
-            l.memory_bytes = 512 << 20;
-            l.timeout = Duration::from_secs(15);
-            // The probe is about memory: CPU enough that sixteen processes copying 300 MB each
-            // on two cores reach the memory budget first.
-            l.cpu = Duration::from_secs(20);
-        }),
+        .with(|l| l.memory_bytes = 512 << 20),
     );
     // Spawn requests (argv, environment) are charged until the child ends.
     v.push(
@@ -132,8 +118,7 @@ pub fn memory() -> Vec<Probe> {
             Memory,
             "x=$(head -c 30000000 /dev/zero | tr '\\0' a); for i in 1 2 3 4 5 6 7 8 9 10; do sleep 1000 \"$x\" & done; wait",
             &[Kind(MemoryLimit)],
-        )
-        .with(|l| l.timeout = Duration::from_secs(10)),
+        ),
     );
     v.push(
         p(

@@ -194,12 +194,16 @@ pub fn probes() -> Vec<Probe> {
         py("def f(n): return f(n + 1)\nf(0)"),
         &[Has("RecursionError"), Fails],
     ));
-    v.push(p(
-        "H-MEM-STACK",
-        Memory,
-        py("import sys\nsys.setrecursionlimit(10**7)\ndef f(n): return f(n + 1)\nf(0)"),
-        &[Fails],
-    ));
+    v.push(
+        p(
+            "H-MEM-STACK",
+            Memory,
+            py("import sys\nsys.setrecursionlimit(10**7)\ndef f(n): return f(n + 1)\nf(0)"),
+            &[Fails],
+        )
+        // About the stack, not time: room for a slow machine to reach the guest stack's end.
+        .with(|l| l.cpu = Duration::from_secs(20)),
+    );
     // H-OUT, H-DISK, H-FD: output, the writable quota and descriptors.
     v.push(p(
         "H-OUT",
