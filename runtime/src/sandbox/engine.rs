@@ -196,6 +196,139 @@ mod tests {
         assert_eq!(names, all);
     }
 
+    /// Unsigned LEB128, as the wasm binary format writes sizes and indices.
+    fn uleb(mut v: u32, out: &mut Vec<u8>) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+
+    /// Signed LEB128, as `i32.const` writes its operand.
+    fn sleb(mut v: i32, out: &mut Vec<u8>) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0) {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+
+    fn section(id: u8, body: &[u8], out: &mut Vec<u8>) {
+        out.push(id);
+        uleb(body.len() as u32, out);
+        out.extend_from_slice(body);
+    }
+
+    fn i32_const(v: i32, out: &mut Vec<u8>) {
+        out.push(0x41);
+        sleb(v, out);
+    }
+
+    /// A module of 4 pages with `DATA` at 64 KiB and two functions. `dirty` grows memory to
+    /// `pages` and writes a byte into every page, past the pages a slot keeps resident;
+    /// `check` grows to `pages` too and returns the initial size in millions plus the sum of
+    /// every byte, which for pristine memory is the data's sum alone.
+    fn slot_probe_module(pages: i32) -> Vec<u8> {
+        const LOCAL_I: u8 = 0;
+        const LOCAL_ACC: u8 = 1;
+        let mut dirty = vec![0x01, 0x01, 0x7f]; // one local: i
+        i32_const(pages - 4, &mut dirty);
+        dirty.extend_from_slice(&[0x40, 0x00, 0x1a]); // memory.grow, drop
+        dirty.extend_from_slice(&[0x03, 0x40, 0x20, LOCAL_I]); // loop; local.get i
+        i32_const(0xAA, &mut dirty);
+        dirty.extend_from_slice(&[0x3a, 0x00, 0x00, 0x20, LOCAL_I]); // i32.store8; local.get i
+        i32_const(4096, &mut dirty);
+        dirty.extend_from_slice(&[0x6a, 0x22, LOCAL_I]); // i32.add; local.tee i
+        i32_const(pages << 16, &mut dirty);
+        dirty.extend_from_slice(&[0x49, 0x0d, 0x00, 0x0b, 0x0b]); // lt_u; br_if 0; end; end
+
+        let mut check = vec![0x01, 0x02, 0x7f]; // two locals: i, acc
+        check.extend_from_slice(&[0x3f, 0x00]); // memory.size (the initial size)
+        i32_const(1_000_000, &mut check);
+        check.extend_from_slice(&[0x6c, 0x21, LOCAL_ACC]); // i32.mul; local.set acc
+        i32_const(pages - 4, &mut check);
+        check.extend_from_slice(&[0x40, 0x00, 0x1a]); // memory.grow, drop
+        check.extend_from_slice(&[0x03, 0x40, 0x20, LOCAL_ACC, 0x20, LOCAL_I]); // loop
+        check.extend_from_slice(&[0x2d, 0x00, 0x00, 0x6a, 0x21, LOCAL_ACC]); // load8_u; add
+        check.extend_from_slice(&[0x20, LOCAL_I]);
+        i32_const(1, &mut check);
+        check.extend_from_slice(&[0x6a, 0x22, LOCAL_I]); // i32.add; local.tee i
+        i32_const(pages << 16, &mut check);
+        check.extend_from_slice(&[0x49, 0x0d, 0x00, 0x0b, 0x20, LOCAL_ACC, 0x0b]);
+
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        section(1, &[0x02, 0x60, 0x00, 0x00, 0x60, 0x00, 0x01, 0x7f], &mut m); // types
+        section(3, &[0x02, 0x00, 0x01], &mut m); // functions
+        section(5, &[0x01, 0x00, 0x04], &mut m); // memory, min 4 pages
+        let mut exports = vec![0x02];
+        for (i, name) in ["dirty", "check"].iter().enumerate() {
+            uleb(name.len() as u32, &mut exports);
+            exports.extend_from_slice(name.as_bytes());
+            exports.extend_from_slice(&[0x00, i as u8]);
+        }
+        section(7, &exports, &mut m);
+        let mut code = vec![0x02];
+        for body in [&dirty, &check] {
+            uleb(body.len() as u32, &mut code);
+            code.extend_from_slice(body);
+        }
+        section(10, &code, &mut m);
+        let mut data = vec![0x01, 0x00];
+        i32_const(1 << 16, &mut data);
+        data.push(0x0b);
+        uleb(DATA.len() as u32, &mut data);
+        data.extend_from_slice(&DATA);
+        section(11, &data, &mut m);
+        m
+    }
+
+    const DATA: [u8; 4096] = [0x11; 4096];
+
+    #[test]
+    fn a_reused_slot_starts_pristine() {
+        // Slots keep what their last process wrote and reset it in place (engine_config.rs):
+        // each process must still start from the module's own memory, both for what was reset
+        // in place (the first 2 MiB written) and what was handed back (the rest of 6 MiB), and
+        // at the module's initial size though the last one grew.
+        let pages = 96;
+        let engine = wasmtime::Engine::new(&super::config()).expect("engine");
+        let module = wasmtime::Module::new(&engine, slot_probe_module(pages)).expect("module");
+        let pristine = 4 * 1_000_000 + DATA.iter().map(|b| u32::from(*b)).sum::<u32>();
+        for round in 0..4 {
+            let mut store = wasmtime::Store::new(&engine, ());
+            // The engine interrupts at epochs; nothing here advances them.
+            store.set_epoch_deadline(u64::MAX / 2);
+            let instance = wasmtime::Instance::new(&mut store, &module, &[]).expect("instance");
+            let check = instance
+                .get_typed_func::<(), u32>(&mut store, "check")
+                .expect("check");
+            assert_eq!(
+                check.call(&mut store, ()).expect("check"),
+                pristine,
+                "round {round}"
+            );
+            let dirty = instance
+                .get_typed_func::<(), ()>(&mut store, "dirty")
+                .expect("dirty");
+            dirty.call(&mut store, ()).expect("dirty");
+            // What `check` sees of a dirtied memory: grown twice by `pages - 4`, every page's
+            // first byte 0xAA, the data's first byte among them.
+            let dirtied = (2 * pages - 4) as u32 * 1_000_000 + pristine - 4 * 1_000_000
+                + pages as u32 * 16 * 0xAA
+                - u32::from(DATA[0]);
+            assert_eq!(check.call(&mut store, ()).expect("check"), dirtied);
+        }
+    }
+
     #[test]
     fn a_dropped_runtime_frees_its_engine() {
         // (module (memory (export "memory") 1) (func (export "_start")))
