@@ -12,9 +12,30 @@
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOC: SmallCache = SmallCache {
-    talc: talc::wasm::new_wasm_dynamic_allocator(),
+    talc: talc::cell::TalcCell::new(talc::wasm::WasmGrowAndExtend::new()),
     bins: std::cell::UnsafeCell::new([std::ptr::null_mut(); BINS]),
+    arena_claimed: std::cell::Cell::new(false),
 };
+
+/// Bytes of heap in the module's own initial memory, claimed before talc grows memory.
+///
+/// Talc's wasm source only ever grows memory (wasi-libc's malloc owns the gap the linker
+/// leaves after the data), so every process, even `true`, grew its memory, and the host paid an
+/// `mprotect` to open the pages and another at the next start in the slot to close them again
+/// (9% of a `true`, of the five-stage pipeline too). A zeroed static lies in `.bss`, inside
+/// the initial memory: pages a process never touches cost nothing, and most short processes
+/// (the shell for a simple command, `head`, `cut`, `ls`) now fit in it and never grow. It adds
+/// its size to what each process's memory is charged.
+const ARENA_BYTES: usize = 512 << 10;
+
+/// The arena's storage; only talc touches it, after [`SmallCache::talc_alloc`] claims it.
+#[repr(align(64))]
+struct Arena(std::cell::UnsafeCell<[u8; ARENA_BYTES]>);
+
+// SAFETY: wasm32-wasip1 has one thread, and only the allocator reaches the arena.
+unsafe impl Sync for Arena {}
+
+static ARENA: Arena = Arena(std::cell::UnsafeCell::new([0; ARENA_BYTES]));
 
 /// Size classes of the cache: multiples of 8 bytes up to `8 * (BINS - 1)`.
 const BINS: usize = 33;
@@ -24,14 +45,33 @@ const BINS: usize = 33;
 /// where talc (like dlmalloc) splits, coalesces and bins. Freed small blocks stay in their
 /// class rather than returning to talc: steady-state programs reuse them at once.
 struct SmallCache {
-    talc: talc::wasm::WasmDynamicTalc,
+    /// Talc itself; a `TalcCell` (not talc's `Sync` wrapper) so the arena can be claimed.
+    talc: talc::cell::TalcCell<talc::wasm::WasmGrowAndExtend, talc::wasm::WasmBinning>,
     bins: std::cell::UnsafeCell<[*mut u8; BINS]>,
+    /// Whether talc has been given [`ARENA`] (at its first allocation).
+    arena_claimed: std::cell::Cell<bool>,
 }
 
 // SAFETY: wasm32-wasip1 has one thread (the cfg above excludes the atomics target).
 unsafe impl Sync for SmallCache {}
 
 impl SmallCache {
+    /// Talc's allocation, with the arena claimed first.
+    ///
+    /// # Safety
+    /// As `GlobalAlloc::alloc`.
+    unsafe fn talc_alloc(&self, l: std::alloc::Layout) -> *mut u8 {
+        if !self.arena_claimed.replace(true) {
+            // SAFETY: the arena is static, 64-aligned, and given to talc once and to nothing
+            // else; talc's wasm source never claims memory below the initial memory's end.
+            unsafe {
+                self.talc.claim(ARENA.0.get().cast(), ARENA_BYTES);
+            }
+        }
+        // SAFETY: forwarded contract.
+        unsafe { std::alloc::GlobalAlloc::alloc(&self.talc, l) }
+    }
+
     /// The size class of a layout the cache serves.
     fn class(l: std::alloc::Layout) -> Option<usize> {
         let c = l.size().div_ceil(8).max(1);
@@ -46,7 +86,7 @@ unsafe impl std::alloc::GlobalAlloc for SmallCache {
     unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
         let Some(c) = Self::class(l) else {
             // SAFETY: forwarded contract.
-            return unsafe { self.talc.alloc(l) };
+            return unsafe { self.talc_alloc(l) };
         };
         // SAFETY: single-threaded; a listed block is free, at least 8 bytes and 8-aligned, and
         // its first word links the next one.
@@ -57,8 +97,7 @@ unsafe impl std::alloc::GlobalAlloc for SmallCache {
                 bins[c] = *head.cast::<*mut u8>();
                 return head;
             }
-            self.talc
-                .alloc(std::alloc::Layout::from_size_align_unchecked(c * 8, 8))
+            self.talc_alloc(std::alloc::Layout::from_size_align_unchecked(c * 8, 8))
         }
     }
 
