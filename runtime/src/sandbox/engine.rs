@@ -196,99 +196,102 @@ mod tests {
         assert_eq!(names, all);
     }
 
-    /// Unsigned LEB128, as the wasm binary format writes sizes and indices.
-    fn uleb(mut v: u32, out: &mut Vec<u8>) {
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(byte);
-                return;
-            }
-            out.push(byte | 0x80);
-        }
-    }
-
-    /// Signed LEB128, as `i32.const` writes its operand.
-    fn sleb(mut v: i32, out: &mut Vec<u8>) {
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            if (v == 0 && byte & 0x40 == 0) || (v == -1 && byte & 0x40 != 0) {
-                out.push(byte);
-                return;
-            }
-            out.push(byte | 0x80);
-        }
-    }
-
-    fn section(id: u8, body: &[u8], out: &mut Vec<u8>) {
-        out.push(id);
-        uleb(body.len() as u32, out);
-        out.extend_from_slice(body);
-    }
-
-    fn i32_const(v: i32, out: &mut Vec<u8>) {
-        out.push(0x41);
-        sleb(v, out);
-    }
-
-    /// A module of 4 pages with `DATA` at 64 KiB and two functions. `dirty` grows memory to
-    /// `pages` and writes a byte into every page, past the pages a slot keeps resident;
-    /// `check` grows to `pages` too and returns the initial size in millions plus the sum of
-    /// every byte, which for pristine memory is the data's sum alone.
+    /// A module of 4 pages with `DATA` at 64 KiB and two functions. `dirty` grows memory by
+    /// `pages - 4` and writes a byte into every page, past the pages a slot keeps resident;
+    /// `check` grows by `pages - 4` too and returns the size it started at in millions plus the
+    /// sum of every byte of the first `pages`, which for pristine memory is the data's sum alone.
     fn slot_probe_module(pages: i32) -> Vec<u8> {
-        const LOCAL_I: u8 = 0;
-        const LOCAL_ACC: u8 = 1;
-        let mut dirty = vec![0x01, 0x01, 0x7f]; // one local: i
-        i32_const(pages - 4, &mut dirty);
-        dirty.extend_from_slice(&[0x40, 0x00, 0x1a]); // memory.grow, drop
-        dirty.extend_from_slice(&[0x03, 0x40, 0x20, LOCAL_I]); // loop; local.get i
-        i32_const(0xAA, &mut dirty);
-        dirty.extend_from_slice(&[0x3a, 0x00, 0x00, 0x20, LOCAL_I]); // i32.store8; local.get i
-        i32_const(4096, &mut dirty);
-        dirty.extend_from_slice(&[0x6a, 0x22, LOCAL_I]); // i32.add; local.tee i
-        i32_const(pages << 16, &mut dirty);
-        dirty.extend_from_slice(&[0x49, 0x0d, 0x00, 0x0b, 0x0b]); // lt_u; br_if 0; end; end
-
-        let mut check = vec![0x01, 0x02, 0x7f]; // two locals: i, acc
-        check.extend_from_slice(&[0x3f, 0x00]); // memory.size (the initial size)
-        i32_const(1_000_000, &mut check);
-        check.extend_from_slice(&[0x6c, 0x21, LOCAL_ACC]); // i32.mul; local.set acc
-        i32_const(pages - 4, &mut check);
-        check.extend_from_slice(&[0x40, 0x00, 0x1a]); // memory.grow, drop
-        check.extend_from_slice(&[0x03, 0x40, 0x20, LOCAL_ACC, 0x20, LOCAL_I]); // loop
-        check.extend_from_slice(&[0x2d, 0x00, 0x00, 0x6a, 0x21, LOCAL_ACC]); // load8_u; add
-        check.extend_from_slice(&[0x20, LOCAL_I]);
-        i32_const(1, &mut check);
-        check.extend_from_slice(&[0x6a, 0x22, LOCAL_I]); // i32.add; local.tee i
-        i32_const(pages << 16, &mut check);
-        check.extend_from_slice(&[0x49, 0x0d, 0x00, 0x0b, 0x20, LOCAL_ACC, 0x0b]);
-
-        let mut m = b"\0asm\x01\0\0\0".to_vec();
-        section(1, &[0x02, 0x60, 0x00, 0x00, 0x60, 0x00, 0x01, 0x7f], &mut m); // types
-        section(3, &[0x02, 0x00, 0x01], &mut m); // functions
-        section(5, &[0x01, 0x00, 0x04], &mut m); // memory, min 4 pages
-        let mut exports = vec![0x02];
-        for (i, name) in ["dirty", "check"].iter().enumerate() {
-            uleb(name.len() as u32, &mut exports);
-            exports.extend_from_slice(name.as_bytes());
-            exports.extend_from_slice(&[0x00, i as u8]);
+        use wasm_encoder::{
+            BlockType, CodeSection, ConstExpr, DataSection, ExportKind, ExportSection, Function,
+            FunctionSection, Instruction as I, MemArg, MemorySection, MemoryType, Module,
+            TypeSection, ValType,
+        };
+        const LOCAL_I: u32 = 0;
+        const LOCAL_ACC: u32 = 1;
+        let byte = MemArg {
+            offset: 0,
+            align: 0,
+            memory_index: 0,
+        };
+        let grow = [I::I32Const(pages - 4), I::MemoryGrow(0), I::Drop];
+        let mut dirty = Function::new([(1, ValType::I32)]);
+        for i in grow.iter().chain(&[
+            I::Loop(BlockType::Empty),
+            I::LocalGet(LOCAL_I),
+            I::I32Const(0xAA),
+            I::I32Store8(byte),
+            I::LocalGet(LOCAL_I),
+            I::I32Const(4096),
+            I::I32Add,
+            I::LocalTee(LOCAL_I),
+            I::I32Const(pages << 16),
+            I::I32LtU,
+            I::BrIf(0),
+            I::End,
+            I::End,
+        ]) {
+            dirty.instruction(i);
         }
-        section(7, &exports, &mut m);
-        let mut code = vec![0x02];
-        for body in [&dirty, &check] {
-            uleb(body.len() as u32, &mut code);
-            code.extend_from_slice(body);
+        let mut check = Function::new([(2, ValType::I32)]);
+        for i in [
+            I::MemorySize(0),
+            I::I32Const(1_000_000),
+            I::I32Mul,
+            I::LocalSet(LOCAL_ACC),
+        ]
+        .iter()
+        .chain(&grow)
+        .chain(&[
+            I::Loop(BlockType::Empty),
+            I::LocalGet(LOCAL_ACC),
+            I::LocalGet(LOCAL_I),
+            I::I32Load8U(byte),
+            I::I32Add,
+            I::LocalSet(LOCAL_ACC),
+            I::LocalGet(LOCAL_I),
+            I::I32Const(1),
+            I::I32Add,
+            I::LocalTee(LOCAL_I),
+            I::I32Const(pages << 16),
+            I::I32LtU,
+            I::BrIf(0),
+            I::End,
+            I::LocalGet(LOCAL_ACC),
+            I::End,
+        ]) {
+            check.instruction(i);
         }
-        section(10, &code, &mut m);
-        let mut data = vec![0x01, 0x00];
-        i32_const(1 << 16, &mut data);
-        data.push(0x0b);
-        uleb(DATA.len() as u32, &mut data);
-        data.extend_from_slice(&DATA);
-        section(11, &data, &mut m);
-        m
+
+        let mut types = TypeSection::new();
+        types.ty().function([], []);
+        types.ty().function([], [ValType::I32]);
+        let mut funcs = FunctionSection::new();
+        funcs.function(0);
+        funcs.function(1);
+        let mut memories = MemorySection::new();
+        memories.memory(MemoryType {
+            minimum: 4,
+            maximum: None,
+            memory64: false,
+            shared: false,
+            page_size_log2: None,
+        });
+        let mut exports = ExportSection::new();
+        exports.export("dirty", ExportKind::Func, 0);
+        exports.export("check", ExportKind::Func, 1);
+        let mut code = CodeSection::new();
+        code.function(&dirty);
+        code.function(&check);
+        let mut data = DataSection::new();
+        data.active(0, &ConstExpr::i32_const(1 << 16), DATA);
+        let mut m = Module::new();
+        m.section(&types)
+            .section(&funcs)
+            .section(&memories)
+            .section(&exports)
+            .section(&code)
+            .section(&data);
+        m.finish()
     }
 
     const DATA: [u8; 4096] = [0x11; 4096];
