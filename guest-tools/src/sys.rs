@@ -20,6 +20,15 @@ unsafe extern "C" {
     fn host_memfd(data: *const u8, len: usize, fd: *mut u32) -> u16;
     #[link_name = "state"]
     fn host_state(buf: *mut u8, len: usize) -> i32;
+    #[link_name = "exec"]
+    fn host_exec(req: *const u8, len: usize) -> u16;
+}
+
+#[cfg(target_arch = "wasm32")]
+unsafe extern "C" {
+    // wasi-libc's: drop the cached `environ` and read it again from the host's `environ_get`.
+    fn __wasilibc_deinitialize_environ();
+    fn __wasilibc_initialize_environ();
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -49,6 +58,11 @@ mod native {
     pub unsafe fn host_state(_: *mut u8, _: usize) -> i32 {
         0
     }
+    pub unsafe fn host_exec(_: *const u8, _: usize) -> u16 {
+        ENOSYS
+    }
+    pub unsafe fn __wasilibc_deinitialize_environ() {}
+    pub unsafe fn __wasilibc_initialize_environ() {}
     pub unsafe fn fd_fdstat_get(_: u32, _: *mut u8) -> u16 {
         ENOSYS
     }
@@ -91,6 +105,25 @@ pub fn spawn(req: &SpawnRequest) -> Result<u32, Errno> {
     // SAFETY: the host reads `len` bytes at `req` and writes one u32 at `pid`, both ours.
     check(unsafe { host_spawn(bytes.as_ptr(), bytes.len(), &mut pid) })?;
     Ok(pid)
+}
+
+/// Becomes the program `req` names, in place: the host swaps this process's arguments,
+/// environment, descriptors and start state for the request's, and this side reloads what libc
+/// caches of them (the environment, the working directory). On error nothing changed.
+pub fn exec(req: &SpawnRequest) -> Result<(), Errno> {
+    // Output still buffered belongs on the old standard output, which the swap closes.
+    let _ = std::io::stdout().flush();
+    let bytes = req.encode();
+    // SAFETY: the host reads `len` bytes at `req`, ours.
+    check(unsafe { host_exec(bytes.as_ptr(), bytes.len()) })?;
+    // SAFETY: the guest is single-threaded, and nothing holds a pointer into the old
+    // `environ` across this call.
+    unsafe {
+        __wasilibc_deinitialize_environ();
+        __wasilibc_initialize_environ();
+    }
+    let _ = std::env::set_current_dir(String::from_utf8_lossy(&req.cwd).as_ref());
+    Ok(())
 }
 
 /// Waits for a child and returns its exit status.

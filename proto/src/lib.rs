@@ -25,8 +25,12 @@ pub mod imports {
     pub const MEMFD: &str = "memfd";
     /// The start state the parent passed: `(buf, len) -> full length or -1`.
     pub const STATE: &str = "state";
+    /// Become another program in place, as `exec` does: `(request, request_len) -> errno`.
+    /// The calling process keeps its pid, memory and children; its arguments, environment,
+    /// descriptors and start state become the request's.
+    pub const EXEC: &str = "exec";
     /// Every function, in the host linker's order.
-    pub const ALL: &[&str] = &[SPAWN, WAIT, PIPE, MEMFD, STATE];
+    pub const ALL: &[&str] = &[SPAWN, WAIT, PIPE, MEMFD, STATE, EXEC];
 }
 
 /// Exit status a process gets when it writes to a pipe nobody reads (128 + SIGPIPE), as bash shows.

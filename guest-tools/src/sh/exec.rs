@@ -57,8 +57,11 @@ impl Drop for Opened {
 impl Shell {
     /// Runs a whole program.
     pub fn run_program(&mut self, prog: &ast::Program, io: &Io) -> Res {
+        let tail = std::mem::take(&mut self.tail);
+        let n = prog.complete_commands.len();
         let mut st = 0;
-        for cc in &prog.complete_commands {
+        for (i, cc) in prog.complete_commands.iter().enumerate() {
+            self.tail = tail && i + 1 == n;
             st = self.run_list(cc, io)?;
         }
         Ok(st)
@@ -66,9 +69,13 @@ impl Shell {
 
     /// Runs `a; b & c` lists.
     pub fn run_list(&mut self, list: &ast::CompoundList, io: &Io) -> Res {
+        let tail = std::mem::take(&mut self.tail);
+        let n = list.0.len();
         let mut st = self.status;
-        for ast::CompoundListItem(ao, sep) in &list.0 {
-            if matches!(sep, ast::SeparatorOperator::Async) {
+        for (i, ast::CompoundListItem(ao, sep)) in list.0.iter().enumerate() {
+            let async_ = matches!(sep, ast::SeparatorOperator::Async);
+            self.tail = tail && i + 1 == n && !async_;
+            if async_ {
                 let pid = self.spawn_sub(Body::AndOr(ao.clone()), io)?;
                 self.jobs.push(pid);
                 self.last_bg = Some(pid);
@@ -82,7 +89,9 @@ impl Shell {
     }
 
     pub fn run_and_or(&mut self, ao: &ast::AndOrList, io: &Io) -> Res {
+        let tail = std::mem::take(&mut self.tail);
         let n = ao.additional.len();
+        self.tail = tail && n == 0;
         self.in_condition += usize::from(n > 0);
         let mut st = match self.run_pipeline(&ao.first, io) {
             Ok(s) => s,
@@ -103,6 +112,7 @@ impl Shell {
                 AndOr::Or(p) => (st != 0, p),
             };
             if run {
+                self.tail = tail && is_last;
                 st = self.run_pipeline(p, io)?;
                 last_ran = is_last;
             } else if is_last {
@@ -125,10 +135,12 @@ impl Shell {
     }
 
     fn run_pipeline(&mut self, p: &ast::Pipeline, io: &Io) -> Res {
+        // `! cmd` inverts the status after the program ends, so the shell outlives it.
+        let tail = std::mem::take(&mut self.tail) && !p.bang;
         if p.bang {
             self.in_condition += 1;
         }
-        let r = self.run_pipeline_inner(p, io);
+        let r = self.run_pipeline_inner(p, io, tail);
         if p.bang {
             self.in_condition -= 1;
             let st = r?;
@@ -137,8 +149,9 @@ impl Shell {
         r
     }
 
-    fn run_pipeline_inner(&mut self, p: &ast::Pipeline, io: &Io) -> Res {
+    fn run_pipeline_inner(&mut self, p: &ast::Pipeline, io: &Io, tail: bool) -> Res {
         if p.seq.len() == 1 {
+            self.tail = tail;
             let st = self.run_command(&p.seq[0], io)?;
             self.set_pipestatus(&[st]);
             return Ok(st);
@@ -165,7 +178,13 @@ impl Shell {
                     }
                 }
             };
-            pids.push(self.spawn_stage(cmd, &stage));
+            // With `pipefail` the status is any stage's, so the shell must see them all end.
+            if last && tail && !self.opts.pipefail {
+                let others = pids.iter().flatten().copied().collect();
+                pids.push(self.replace_with_stage(cmd, &stage, others));
+            } else {
+                pids.push(self.spawn_stage(cmd, &stage));
+            }
             if let Some(r) = prev_read.take() {
                 // SAFETY: the pipeline's pipes are ours alone; each end is closed once, after
                 // the stage that uses it has its own copy.
@@ -240,7 +259,7 @@ impl Shell {
     }
 
     /// Starts one stage of a pipeline: an external program directly, anything else in a subshell.
-    fn spawn_stage(&mut self, cmd: &Command, io: &Io) -> Option<u32> {
+    pub(super) fn spawn_stage(&mut self, cmd: &Command, io: &Io) -> Option<u32> {
         if let Command::Simple(sc) = cmd
             && self.runs_directly(sc)
         {
@@ -290,8 +309,12 @@ impl Shell {
 
     /// Runs one command in this shell.
     pub fn run_command(&mut self, cmd: &Command, io: &Io) -> Res {
+        let tail = std::mem::take(&mut self.tail);
         match cmd {
-            Command::Simple(sc) => self.run_simple(sc, io),
+            Command::Simple(sc) => {
+                self.tail = tail;
+                self.run_simple(sc, io)
+            }
             Command::Compound(cc, redirs) => {
                 let mut opened = Opened::default();
                 let io2 = match self.compound_io(redirs.as_ref(), io, &mut opened) {
@@ -522,7 +545,7 @@ impl Shell {
         clippy::type_complexity,
         reason = "one tuple of what a simple command needs; a struct would be used once"
     )]
-    fn prepare_simple(
+    pub(super) fn prepare_simple(
         &mut self,
         sc: &ast::SimpleCommand,
         io: &Io,
@@ -642,6 +665,7 @@ impl Shell {
     }
 
     fn run_simple(&mut self, sc: &ast::SimpleCommand, io: &Io) -> Res {
+        let tail = std::mem::take(&mut self.tail);
         let mut status = 0;
         self.cmd_subst_status = None;
         let Some((argv, io2, _opened, env)) = self.prepare_simple(sc, io, &mut status)? else {
@@ -686,8 +710,18 @@ impl Shell {
             let st = r?;
             return self.finish(st);
         }
-        let st = match self.spawn_program(&argv, &io2, env) {
-            Ok(pid) => sys::wait(pid),
+        let st = match self.program_request(&argv, &io2, env) {
+            Ok(req) => {
+                let req = if tail {
+                    self.replace_with(req, Vec::new())
+                } else {
+                    req
+                };
+                match self.start_request(&req, &io2) {
+                    Ok(pid) => sys::wait(pid),
+                    Err(st) => st,
+                }
+            }
             Err(st) => st,
         };
         self.finish(st)
@@ -745,6 +779,26 @@ impl Shell {
         io: &Io,
         env: Vec<(String, String)>,
     ) -> Result<u32, i32> {
+        let req = self.program_request(argv, io, env)?;
+        self.start_request(&req, io)
+    }
+
+    /// Starts the program of `req`; `Err` carries bash's status when the host refuses.
+    pub(super) fn start_request(&self, req: &SpawnRequest, io: &Io) -> Result<u32, i32> {
+        sys::spawn(req).map_err(|e| {
+            io.err(&format!("bash: fork: {}\n", e.message()));
+            126
+        })
+    }
+
+    /// What starting external program `argv` asks of the host; `Err` carries bash's status
+    /// (and its message is written) when there is no such program.
+    pub(super) fn program_request(
+        &mut self,
+        argv: &[String],
+        io: &Io,
+        env: Vec<(String, String)>,
+    ) -> Result<SpawnRequest, i32> {
         let name = &argv[0];
         let tool = if name.contains('/') {
             let base = name.rsplit('/').next().unwrap_or("");
@@ -761,7 +815,7 @@ impl Shell {
                 // A script: run it with this shell, as bash does for a file without a shebang.
                 let mut args = vec!["bash".to_string()];
                 args.extend(argv.iter().cloned());
-                return self.spawn_program(&args, io, env);
+                return self.program_request(&args, io, env);
             } else if std::path::Path::new(name).is_dir() {
                 io.err(&format!("bash: {name}: Is a directory\n"));
                 return Err(126);
@@ -786,17 +840,13 @@ impl Shell {
         }
         let mut args: Vec<Vec<u8>> = argv.iter().map(|a| a.clone().into_bytes()).collect();
         args[0] = tool.into_bytes();
-        let req = SpawnRequest {
+        Ok(SpawnRequest {
             argv: args,
             env: envv,
             cwd: self.cwd().into_bytes(),
             fds: io.0.iter().map(|(k, v)| (*k, *v)).collect(),
             state: Vec::new(),
             timeout_ns: 0,
-        };
-        sys::spawn(&req).map_err(|e| {
-            io.err(&format!("bash: fork: {}\n", e.message()));
-            126
         })
     }
 

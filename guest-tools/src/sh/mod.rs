@@ -25,6 +25,7 @@ mod quote;
 #[cfg(test)]
 mod roundtrip_tests;
 mod state;
+mod tail;
 mod test;
 
 use std::collections::BTreeMap;
@@ -92,6 +93,7 @@ pub fn main(args: Vec<OsString>) -> i32 {
             return match state::SubState::decode(&bytes) {
                 Some(sub) => {
                     let mut sh = Shell::from_sub(&sub);
+                    sh.tail = true;
                     sh.run_body(sub.body)
                 }
                 None => {
@@ -110,6 +112,8 @@ pub fn main(args: Vec<OsString>) -> i32 {
         }
     }
     let mut sh = Shell::new();
+    // Whatever the shell runs below is all it runs: its last program may replace it.
+    sh.tail = true;
     let mut i = 1;
     let mut command = None;
     while i < args.len() {

@@ -101,6 +101,10 @@ pub struct Shell {
     pub depth: usize,
     /// `trap` commands by condition (`EXIT`, `ERR`); like bash, subshells start without them.
     pub traps: HashMap<String, String>,
+    /// Whether the command about to run is the last this process runs, so a program it starts
+    /// may replace the shell instead of running beside it ([`super::tail`]). Set once before
+    /// the process's body runs, and taken by each level that passes it on to its last part.
+    pub tail: bool,
 }
 
 /// What a subshell runs: a piece of the parent's syntax tree, passed as the tree (never printed
@@ -167,6 +171,7 @@ impl Shell {
             cmd_subst_status: None,
             depth: 0,
             traps: HashMap::new(),
+            tail: false,
         };
         for (k, v) in std::env::vars() {
             sh.vars.insert(

@@ -316,6 +316,22 @@ impl CommandCtx {
             .cloned()
     }
 
+    /// Counts a process that replaces its caller (`exec`) as started, as the spawn it saves
+    /// would have, and gives it the pid that spawn would have had: the command's process limit
+    /// and every later pid and random stream stay what they were without the saving.
+    pub fn claim_pid(&self) -> Result<u32, ErrorKind> {
+        let mut t = self.table.lock().unwrap_or_else(|e| e.into_inner());
+        if t.started >= self.limits.max_processes {
+            drop(t);
+            self.soft_error(ErrorKind::ProcessLimit);
+            return Err(ErrorKind::ProcessLimit);
+        }
+        t.started += 1;
+        let pid = t.next_pid;
+        t.next_pid += 1;
+        Ok(pid)
+    }
+
     /// Starts a process; fails when the command has started or is running too many.
     pub fn spawn(self: &Arc<Self>, spec: ProcSpec) -> Result<u32, ErrorKind> {
         let (pid, done) = {
@@ -451,7 +467,7 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, mut spec: ProcSpec) -> i32 {
         spec,
         start_ns: ctx.vfs.now_ns(),
         clock_ns: 0,
-        rng: splitmix(ctx.seed ^ (pid as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        rng: rng_seed(ctx.seed, pid),
         memory: None,
         children: Vec::new(),
         cpu: CpuMeter::start(),
@@ -545,6 +561,11 @@ fn status_of(e: &wasmtime::Error, ctx: &CommandCtx) -> i32 {
         ctx.soft_error(ErrorKind::MemoryLimit);
     }
     STATUS_TRAPPED
+}
+
+/// The first state of process `pid`'s random stream.
+pub fn rng_seed(seed: u64, pid: u32) -> u64 {
+    splitmix(seed ^ (pid as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
 /// One step of the SplitMix64 generator: a good 64-bit mix for seeding and for `random_get`.

@@ -140,6 +140,9 @@ pub fn processes() -> Vec<Probe> {
         "for i in $(seq 2000); do (sleep 100) & done; wait",
         "yes | yes | yes | yes | yes | yes | yes | yes | head -1",
         "f() { echo $(f); }; f",
+        // Each level's shell becomes the next (`exec`): one process a level, still counted.
+        "echo 'bash /tmp/s' > /tmp/s; bash /tmp/s",
+        "echo 'cat /tmp/s | bash' > /tmp/s; bash /tmp/s",
     ] {
         v.push(p("H-PROC", Processes, cmd, &[]));
     }

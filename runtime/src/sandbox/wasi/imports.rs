@@ -12,6 +12,7 @@
 //! | `dup` | `(fd, fd_out) -> errno` | a second descriptor on the same open file |
 //! | `memfd` | `(data, len, fd_out) -> errno` | a readable descriptor over bytes (heredocs) |
 //! | `state` | `(buf, len) -> size` | copy this process's start state; returns its full size |
+//! | `exec` | `(req, req_len) -> errno` | become the requested program in place (a shell's last command) |
 
 use rcabox_proto::{IMPORT_MODULE, SpawnRequest, imports};
 use wasmtime::Result;
@@ -44,16 +45,29 @@ pub fn base_fds() -> FdTable {
     t
 }
 
-fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
-    let (mem, st) = split(c)?;
+/// What a spawn or exec request asks for, decoded and checked against the caller's state.
+struct Checked {
+    req: SpawnRequest,
+    cwd: String,
+    fds: FdTable,
+    deadline: Option<Arc<Deadline>>,
+    charge: crate::sandbox::budget::Charge,
+}
+
+/// Reads and checks the request at `req..req+len`: its working directory must be a directory
+/// and its descriptors the caller's own.
+fn checked_request(mem: &[u8], st: &ProcState, req: i32, len: i32) -> R<Checked> {
     if !(0..=64 << 20).contains(&len) {
         return Err(Errno::Inval.into());
     }
     // The request's bytes (argv, environment, start state) stay in host memory while the
-    // child runs: charged to the command before they are copied (threat H-MEM-SPAWN).
+    // program runs: charged to the command before they are copied (threat H-MEM-SPAWN).
     let charge = st.ctx.charge_memory(len as u64)?;
     let req = SpawnRequest::decode(slice(mem, req, len)?).map_err(|_| Errno::Inval)?;
-    let cwd = normalize("/", &String::from_utf8(req.cwd).map_err(|_| Errno::Inval)?)?;
+    let cwd = normalize(
+        "/",
+        std::str::from_utf8(&req.cwd).map_err(|_| Errno::Inval)?,
+    )?;
     let vfs = &st.ctx.vfs;
     if vfs.stat(&vfs.resolve(&cwd)?)?.kind != FileType::Dir {
         return Err(Errno::Notdir.into());
@@ -72,6 +86,24 @@ fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
     } else {
         inherited
     };
+    Ok(Checked {
+        req,
+        cwd,
+        fds,
+        deadline,
+        charge,
+    })
+}
+
+fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
+    let (mem, st) = split(c)?;
+    let Checked {
+        req,
+        cwd,
+        fds,
+        deadline,
+        charge,
+    } = checked_request(mem, st, req, len)?;
     let spec = ProcSpec {
         charge: Some(charge),
         argv: req.argv,
@@ -84,6 +116,46 @@ fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
     let pid = st.ctx.spawn(spec).map_err(|_| Errno::Again)?;
     st.children.push(pid);
     write_u32(mem, out, pid)
+}
+
+/// Turns the calling process into the requested program: what a shell does for its last
+/// command, which then needs no instance of its own. The memory, pid and children stay; the
+/// rest is set as a fresh process of that program would have it, so its output is the same
+/// bytes a spawned one would give. The interpreter is another module, so `python3` is refused
+/// (`ENOTSUP`) and the caller spawns it instead; on any error nothing has changed.
+fn exec(c: &mut Caller<'_, ProcState>, req: i32, len: i32) -> R {
+    let (mem, st) = split(c)?;
+    let checked = checked_request(mem, st, req, len)?;
+    if checked
+        .req
+        .argv
+        .first()
+        .is_none_or(|a| crate::sandbox::python::is_python(a))
+    {
+        return Err(Errno::Notsup.into());
+    }
+    let pid = st.ctx.claim_pid().map_err(|_| Errno::Again)?;
+    let Checked {
+        req,
+        cwd,
+        fds,
+        deadline,
+        charge,
+    } = checked;
+    // The old table goes here: the shell's own pipe ends and files close, as at exec.
+    st.spec = ProcSpec {
+        charge: Some(charge),
+        argv: req.argv,
+        env: req.env,
+        cwd,
+        fds,
+        state: req.state,
+        deadline,
+    };
+    st.rng = crate::sandbox::process::rng_seed(st.ctx.seed, pid);
+    st.start_ns = st.ctx.vfs.now_ns();
+    st.clock_ns = 0;
+    Ok(())
 }
 
 fn wait(c: &mut Caller<'_, ProcState>, pid: i32, out: i32) -> R {
@@ -122,6 +194,11 @@ pub(super) fn add(l: &mut Linker<ProcState>) -> Result<()> {
         |mut c: Caller<'_, ProcState>, req: i32, len: i32, out: i32| {
             ret(|| spawn(&mut c, req, len, out))
         },
+    )?;
+    l.func_wrap(
+        m,
+        imports::EXEC,
+        |mut c: Caller<'_, ProcState>, req: i32, len: i32| ret(|| exec(&mut c, req, len)),
     )?;
     l.func_wrap(
         m,
