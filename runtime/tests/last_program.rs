@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use rcabox_runtime::sandbox::{ErrorKind, Limits};
 
 /// Budget a command held at its peak, in MiB.
 fn peak_mib(r: &rcabox_runtime::sandbox::CommandResult) -> f64 {
@@ -95,12 +96,28 @@ fn what_the_shell_did_after_its_program_still_happens() {
 }
 
 #[test]
-fn a_script_that_runs_itself_ends_at_the_process_limit() {
+fn a_script_that_runs_itself_ends_at_a_limit() {
     let snap = snapshot();
     let mut s = session(snap.path());
-    // Each `bash /tmp/self.sh` replaces the shell before it: still one process a level,
-    // counted against the command's limit as the spawn it saves would be.
+    // Each `bash /tmp/self.sh` replaces the shell before it, so the levels nest in one
+    // instance: they end at its stack (a trap, reported as the memory limit), or at the
+    // command's process count, which counts each exec as the spawn it saves.
     let r = s.run("echo 'bash /tmp/self.sh' > /tmp/self.sh; bash /tmp/self.sh");
     assert_ne!(r.exit_code, 0);
-    assert!(r.error_kind.is_some(), "{r:?}");
+    assert!(
+        matches!(
+            r.error_kind,
+            Some(ErrorKind::MemoryLimit | ErrorKind::ProcessLimit)
+        ),
+        "{r:?}"
+    );
+    let mut few = session_with(
+        snap.path(),
+        Limits {
+            max_processes: 20,
+            ..Limits::default()
+        },
+    );
+    let r = few.run("echo 'bash /tmp/self.sh' > /tmp/self.sh; bash /tmp/self.sh");
+    assert_eq!(r.error_kind, Some(ErrorKind::ProcessLimit), "{r:?}");
 }

@@ -45,18 +45,9 @@ pub fn base_fds() -> FdTable {
     t
 }
 
-/// What a spawn or exec request asks for, decoded and checked against the caller's state.
-struct Checked {
-    req: SpawnRequest,
-    cwd: String,
-    fds: FdTable,
-    deadline: Option<Arc<Deadline>>,
-    charge: crate::sandbox::budget::Charge,
-}
-
-/// Reads and checks the request at `req..req+len`: its working directory must be a directory
-/// and its descriptors the caller's own.
-fn checked_request(mem: &[u8], st: &ProcState, req: i32, len: i32) -> R<Checked> {
+/// Reads and checks the request at `req..req+len` as what a new process starts with: its
+/// working directory must be a directory and its descriptors the caller's own.
+fn checked_spec(mem: &[u8], st: &ProcState, req: i32, len: i32) -> R<ProcSpec> {
     if !(0..=64 << 20).contains(&len) {
         return Err(Errno::Inval.into());
     }
@@ -86,25 +77,7 @@ fn checked_request(mem: &[u8], st: &ProcState, req: i32, len: i32) -> R<Checked>
     } else {
         inherited
     };
-    Ok(Checked {
-        req,
-        cwd,
-        fds,
-        deadline,
-        charge,
-    })
-}
-
-fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
-    let (mem, st) = split(c)?;
-    let Checked {
-        req,
-        cwd,
-        fds,
-        deadline,
-        charge,
-    } = checked_request(mem, st, req, len)?;
-    let spec = ProcSpec {
+    Ok(ProcSpec {
         charge: Some(charge),
         argv: req.argv,
         env: req.env,
@@ -112,7 +85,12 @@ fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
         fds,
         state: req.state,
         deadline,
-    };
+    })
+}
+
+fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
+    let (mem, st) = split(c)?;
+    let spec = checked_spec(mem, st, req, len)?;
     let pid = st.ctx.spawn(spec).map_err(|_| Errno::Again)?;
     st.children.push(pid);
     write_u32(mem, out, pid)
@@ -125,9 +103,8 @@ fn spawn(c: &mut Caller<'_, ProcState>, req: i32, len: i32, out: i32) -> R {
 /// (`ENOTSUP`) and the caller spawns it instead; on any error nothing has changed.
 fn exec(c: &mut Caller<'_, ProcState>, req: i32, len: i32) -> R {
     let (mem, st) = split(c)?;
-    let checked = checked_request(mem, st, req, len)?;
-    if checked
-        .req
+    let spec = checked_spec(mem, st, req, len)?;
+    if spec
         .argv
         .first()
         .is_none_or(|a| crate::sandbox::python::is_python(a))
@@ -135,23 +112,8 @@ fn exec(c: &mut Caller<'_, ProcState>, req: i32, len: i32) -> R {
         return Err(Errno::Notsup.into());
     }
     let pid = st.ctx.claim_pid().map_err(|_| Errno::Again)?;
-    let Checked {
-        req,
-        cwd,
-        fds,
-        deadline,
-        charge,
-    } = checked;
     // The old table goes here: the shell's own pipe ends and files close, as at exec.
-    st.spec = ProcSpec {
-        charge: Some(charge),
-        argv: req.argv,
-        env: req.env,
-        cwd,
-        fds,
-        state: req.state,
-        deadline,
-    };
+    st.spec = spec;
     st.rng = crate::sandbox::process::rng_seed(st.ctx.seed, pid);
     st.start_ns = st.ctx.vfs.now_ns();
     st.clock_ns = 0;
