@@ -2,7 +2,8 @@
 //!
 //! Parsing is brush-parser's; execution is ours, because it must use the sandbox's process
 //! layer instead of `fork`: every external program, pipeline stage, `$(...)` and `( ... )` is
-//! a new wasm instance started with [`crate::sys::spawn`]. A subshell is this same program
+//! a new wasm instance started with [`crate::sys::spawn`], except the last program a shell
+//! runs, which the shell becomes ([`tail`]). A subshell is this same program
 //! started with the parent's variables, functions and options in its start state
 //! ([`state::SubState`]), so `( cd x; f )` and `cmd | while read l; do ...; done` see what
 //! bash's forked children would.
