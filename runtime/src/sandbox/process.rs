@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use rcabox_proto::{STATUS_KILLED, STATUS_SIGPIPE, STATUS_TERM, STATUS_TRAPPED};
@@ -316,35 +316,34 @@ impl CommandCtx {
             .cloned()
     }
 
-    /// Counts a process that replaces its caller (`exec`) as started, as the spawn it saves
-    /// would have, and gives it the pid that spawn would have had: the command's process limit
-    /// and every later pid and random stream stay what they were without the saving.
-    pub fn claim_pid(&self) -> Result<u32, ErrorKind> {
+    /// Takes the next pid within the command's process limits, counting it as started and,
+    /// when it is a new instance, as running.
+    fn admit(&self, new_instance: bool) -> Result<(u32, MutexGuard<'_, ProcTable>), ErrorKind> {
         let mut t = self.table.lock().unwrap_or_else(|e| e.into_inner());
-        if t.started >= self.limits.max_processes {
+        let crowded = new_instance && t.live >= self.limits.max_live_processes;
+        if t.started >= self.limits.max_processes || crowded {
             drop(t);
             self.soft_error(ErrorKind::ProcessLimit);
             return Err(ErrorKind::ProcessLimit);
         }
         t.started += 1;
+        t.live += usize::from(new_instance);
         let pid = t.next_pid;
         t.next_pid += 1;
-        Ok(pid)
+        Ok((pid, t))
+    }
+
+    /// Counts a process that replaces its caller (`exec`) as started, as the spawn it saves
+    /// would have, and gives it the pid that spawn would have had: the command's process limit
+    /// and every later pid and random stream stay what they were without the saving.
+    pub fn claim_pid(&self) -> Result<u32, ErrorKind> {
+        self.admit(false).map(|(pid, _)| pid)
     }
 
     /// Starts a process; fails when the command has started or is running too many.
     pub fn spawn(self: &Arc<Self>, spec: ProcSpec) -> Result<u32, ErrorKind> {
         let (pid, done) = {
-            let mut t = self.table.lock().unwrap_or_else(|e| e.into_inner());
-            if t.started >= self.limits.max_processes || t.live >= self.limits.max_live_processes {
-                drop(t);
-                self.soft_error(ErrorKind::ProcessLimit);
-                return Err(ErrorKind::ProcessLimit);
-            }
-            t.started += 1;
-            t.live += 1;
-            let pid = t.next_pid;
-            t.next_pid += 1;
+            let (pid, mut t) = self.admit(true)?;
             let done = Arc::new(Done::default());
             t.procs.insert(pid, done.clone());
             (pid, done)
