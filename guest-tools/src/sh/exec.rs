@@ -178,13 +178,11 @@ impl Shell {
                     }
                 }
             };
-            // With `pipefail` the status is any stage's, so the shell must see them all end.
-            if last && tail && !self.opts.pipefail {
-                let others = pids.iter().flatten().copied().collect();
-                pids.push(self.replace_with_stage(cmd, &stage, others));
-            } else {
-                pids.push(self.spawn_stage(cmd, &stage));
-            }
+            // The last stage may replace the shell ([`super::tail`]), waiting at exit for the
+            // stages before it; not with `pipefail`, whose status is any stage's.
+            let replace = (last && tail && !self.opts.pipefail)
+                .then(|| pids.iter().flatten().copied().collect());
+            pids.push(self.spawn_stage(cmd, &stage, replace));
             if let Some(r) = prev_read.take() {
                 // SAFETY: the pipeline's pipes are ours alone; each end is closed once, after
                 // the stage that uses it has its own copy.
@@ -245,12 +243,17 @@ impl Shell {
     }
 
     /// Expands `sc` and starts its program on `io`; the status when nothing starts (a failed
-    /// redirection, a command not found).
-    pub fn spawn_simple(&mut self, sc: &ast::SimpleCommand, io: &Io) -> Result<u32, i32> {
+    /// redirection, a command not found). With `replace`, see [`Shell::start_program`].
+    pub fn spawn_simple(
+        &mut self,
+        sc: &ast::SimpleCommand,
+        io: &Io,
+        replace: Option<Vec<u32>>,
+    ) -> Result<u32, i32> {
         let mut status = 0;
         match self.prepare_simple(sc, io, &mut status) {
             Ok(Some((argv, stage_io, _opened, env))) if !argv.is_empty() => {
-                self.spawn_program(&argv, &stage_io, env)
+                self.start_program(&argv, &stage_io, env, replace)
             }
             Ok(_) => Err(if status == 0 { 1 } else { status }),
             Err(Ctl::Exit(s)) => Err(s),
@@ -258,12 +261,13 @@ impl Shell {
         }
     }
 
-    /// Starts one stage of a pipeline: an external program directly, anything else in a subshell.
-    pub(super) fn spawn_stage(&mut self, cmd: &Command, io: &Io) -> Option<u32> {
+    /// Starts one stage of a pipeline: an external program directly (with `replace`, in
+    /// place of this shell: see [`Shell::spawn_simple`]), anything else in a subshell.
+    fn spawn_stage(&mut self, cmd: &Command, io: &Io, replace: Option<Vec<u32>>) -> Option<u32> {
         if let Command::Simple(sc) = cmd
             && self.runs_directly(sc)
         {
-            return self.spawn_simple(sc, io).ok();
+            return self.spawn_simple(sc, io, replace).ok();
         }
         self.spawn_sub(Body::Command(cmd.clone()), io).ok()
     }
@@ -545,7 +549,7 @@ impl Shell {
         clippy::type_complexity,
         reason = "one tuple of what a simple command needs; a struct would be used once"
     )]
-    pub(super) fn prepare_simple(
+    fn prepare_simple(
         &mut self,
         sc: &ast::SimpleCommand,
         io: &Io,
@@ -710,18 +714,8 @@ impl Shell {
             let st = r?;
             return self.finish(st);
         }
-        let st = match self.program_request(&argv, &io2, env) {
-            Ok(req) => {
-                let req = if tail {
-                    self.replace_with(req, Vec::new())
-                } else {
-                    req
-                };
-                match self.start_request(&req, &io2) {
-                    Ok(pid) => sys::wait(pid),
-                    Err(st) => st,
-                }
-            }
+        let st = match self.start_program(&argv, &io2, env, tail.then(Vec::new)) {
+            Ok(pid) => sys::wait(pid),
             Err(st) => st,
         };
         self.finish(st)
@@ -779,13 +773,25 @@ impl Shell {
         io: &Io,
         env: Vec<(String, String)>,
     ) -> Result<u32, i32> {
-        let req = self.program_request(argv, io, env)?;
-        self.start_request(&req, io)
+        self.start_program(argv, io, env, None)
     }
 
-    /// Starts the program of `req`; `Err` carries bash's status when the host refuses.
-    pub(super) fn start_request(&self, req: &SpawnRequest, io: &Io) -> Result<u32, i32> {
-        sys::spawn(req).map_err(|e| {
+    /// [`Shell::spawn_program`], or with `replace` the program in place of this shell when the
+    /// host allows ([`super::tail`]): then it never returns, and the shell waits at exit for
+    /// the processes `replace` lists.
+    fn start_program(
+        &mut self,
+        argv: &[String],
+        io: &Io,
+        env: Vec<(String, String)>,
+        replace: Option<Vec<u32>>,
+    ) -> Result<u32, i32> {
+        let req = self.program_request(argv, io, env)?;
+        let req = match replace {
+            Some(others) => self.replace_with(req, others),
+            None => req,
+        };
+        sys::spawn(&req).map_err(|e| {
             io.err(&format!("bash: fork: {}\n", e.message()));
             126
         })
@@ -793,7 +799,7 @@ impl Shell {
 
     /// What starting external program `argv` asks of the host; `Err` carries bash's status
     /// (and its message is written) when there is no such program.
-    pub(super) fn program_request(
+    fn program_request(
         &mut self,
         argv: &[String],
         io: &Io,

@@ -209,7 +209,7 @@ impl Shell {
         // so the child reports the error as bash's subshell would).
         let pid = match super::exec::parse(src) {
             Ok(prog) => match self.lone_program(src, &prog) {
-                Some(sc) => self.spawn_simple(sc, &cio),
+                Some(sc) => self.spawn_simple(sc, &cio, None),
                 None => self
                     .spawn_sub(super::state::Body::Program(prog), &cio)
                     .map_err(|_| 1),

@@ -17,9 +17,6 @@
 
 use std::sync::Mutex;
 
-use brush_parser::ast::Command;
-
-use super::Io;
 use super::state::Shell;
 use crate::sys::{self, SpawnRequest};
 
@@ -86,32 +83,5 @@ impl Shell {
         let name = args.first().cloned().unwrap_or_default();
         let code = crate::run(&name, args.into_iter().map(Into::into).collect());
         std::process::exit(code)
-    }
-
-    /// The last stage of the last pipeline: replaces the shell when it is a plain program,
-    /// else starts as any stage does. `others`: the stages before it.
-    pub(super) fn replace_with_stage(
-        &mut self,
-        cmd: &Command,
-        io: &Io,
-        others: Vec<u32>,
-    ) -> Option<u32> {
-        let Command::Simple(sc) = cmd else {
-            return self.spawn_stage(cmd, io);
-        };
-        if !self.runs_directly(sc) {
-            return self.spawn_stage(cmd, io);
-        }
-        let mut status = 0;
-        let Ok(Some((argv, stage_io, _opened, env))) = self.prepare_simple(sc, io, &mut status)
-        else {
-            return None;
-        };
-        if argv.is_empty() {
-            return None;
-        }
-        let req = self.program_request(&argv, &stage_io, env).ok()?;
-        let req = self.replace_with(req, others);
-        self.start_request(&req, &stage_io).ok()
     }
 }
