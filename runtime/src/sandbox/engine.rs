@@ -214,25 +214,39 @@ mod tests {
             memory_index: 0,
         };
         let grow = [I::I32Const(pages - 4), I::MemoryGrow(0), I::Drop];
+        // `body`, then `i += step`, while `i` is below the first `pages` pages.
+        let over_pages = |body: &[I<'static>], step: i32| -> Vec<I<'static>> {
+            let mut v = vec![I::Loop(BlockType::Empty)];
+            v.extend_from_slice(body);
+            v.extend([
+                I::LocalGet(LOCAL_I),
+                I::I32Const(step),
+                I::I32Add,
+                I::LocalTee(LOCAL_I),
+                I::I32Const(pages << 16),
+                I::I32LtU,
+                I::BrIf(0),
+                I::End,
+            ]);
+            v
+        };
         let mut dirty = Function::new([(1, ValType::I32)]);
-        for i in grow.iter().chain(&[
-            I::Loop(BlockType::Empty),
-            I::LocalGet(LOCAL_I),
-            I::I32Const(0xAA),
-            I::I32Store8(byte),
-            I::LocalGet(LOCAL_I),
-            I::I32Const(4096),
-            I::I32Add,
-            I::LocalTee(LOCAL_I),
-            I::I32Const(pages << 16),
-            I::I32LtU,
-            I::BrIf(0),
-            I::End,
-            I::End,
-        ]) {
+        let write = [I::LocalGet(LOCAL_I), I::I32Const(0xAA), I::I32Store8(byte)];
+        for i in grow
+            .iter()
+            .chain(&over_pages(&write, 4096))
+            .chain(&[I::End])
+        {
             dirty.instruction(i);
         }
         let mut check = Function::new([(2, ValType::I32)]);
+        let add = [
+            I::LocalGet(LOCAL_ACC),
+            I::LocalGet(LOCAL_I),
+            I::I32Load8U(byte),
+            I::I32Add,
+            I::LocalSet(LOCAL_ACC),
+        ];
         for i in [
             I::MemorySize(0),
             I::I32Const(1_000_000),
@@ -241,24 +255,9 @@ mod tests {
         ]
         .iter()
         .chain(&grow)
-        .chain(&[
-            I::Loop(BlockType::Empty),
-            I::LocalGet(LOCAL_ACC),
-            I::LocalGet(LOCAL_I),
-            I::I32Load8U(byte),
-            I::I32Add,
-            I::LocalSet(LOCAL_ACC),
-            I::LocalGet(LOCAL_I),
-            I::I32Const(1),
-            I::I32Add,
-            I::LocalTee(LOCAL_I),
-            I::I32Const(pages << 16),
-            I::I32LtU,
-            I::BrIf(0),
-            I::End,
-            I::LocalGet(LOCAL_ACC),
-            I::End,
-        ]) {
+        .chain(&over_pages(&add, 1))
+        .chain(&[I::LocalGet(LOCAL_ACC), I::End])
+        {
             check.instruction(i);
         }
 
