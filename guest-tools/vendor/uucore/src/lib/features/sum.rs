@@ -210,31 +210,22 @@ impl Digest for Sm3 {
     }
 }
 
-pub struct Crc {
-    digest: crc_fast::Digest,
-    size: usize,
-}
+/// rcabox: POSIX `cksum`'s CRC (CRC-32/CKSUM: polynomial 0x04c11db7, not reflected, initial
+/// value 0, output inverted), from the `crc` crate's catalog. Its slice-by-16 table (16 KiB)
+/// is built at compile time; crc-fast, which upstream uses, linked every table it has (632
+/// KiB of the tools' memory image) and has no SIMD path on wasm32 to justify them.
+static CKSUM: crc::Crc<u32, crc::Table<16>> =
+    crc::Crc::<u32, crc::Table<16>>::new(&crc::CRC_32_CKSUM);
 
-impl Crc {
-    /// POSIX cksum SIMD configuration for crc-fast
-    /// This uses SIMD instructions (PCLMULQDQ) for fast CRC computation
-    fn get_posix_cksum_params() -> crc_fast::CrcParams {
-        crc_fast::CrcParams::new(
-            "CRC-32/CKSUM", // Name
-            32,             // Width
-            0x04c1_1db7,    // Polynomial
-            0x0000_0000,    // Initial CRC value: 0 (not 0xffffffff)
-            false,          // No input reflection (refin)
-            0xffff_ffff,    // XOR output with 0xffffffff (xorout)
-            0,              // Check value (not used)
-        )
-    }
+pub struct Crc {
+    digest: crc::Digest<'static, u32, crc::Table<16>>,
+    size: usize,
 }
 
 impl Default for Crc {
     fn default() -> Self {
         Self {
-            digest: crc_fast::Digest::new_with_params(Self::get_posix_cksum_params()),
+            digest: CKSUM.digest(),
             size: 0,
         }
     }
@@ -254,7 +245,8 @@ impl Digest for Crc {
             sz >>= 8;
         }
 
-        out.copy_from_slice(&self.digest.finalize().to_ne_bytes());
+        let digest = std::mem::replace(&mut self.digest, CKSUM.digest());
+        out.copy_from_slice(&u64::from(digest.finalize()).to_ne_bytes());
     }
 
     fn result(&mut self) -> io::Result<DigestOutput> {
@@ -266,7 +258,7 @@ impl Digest for Crc {
     }
 
     fn reset(&mut self) {
-        self.digest.reset();
+        self.digest = CKSUM.digest();
         self.size = 0;
     }
 
@@ -275,16 +267,10 @@ impl Digest for Crc {
     }
 }
 
+/// rcabox: CRC-32/ISO-HDLC (zlib's CRC), from `crc32fast` instead of crc-fast (see [`Crc`]).
+#[derive(Default)]
 pub struct CRC32B {
-    digest: crc_fast::Digest,
-}
-
-impl Default for CRC32B {
-    fn default() -> Self {
-        Self {
-            digest: crc_fast::Digest::new(crc_fast::CrcAlgorithm::Crc32IsoHdlc),
-        }
-    }
+    digest: crc32fast::Hasher,
 }
 
 impl Digest for CRC32B {
@@ -293,10 +279,7 @@ impl Digest for CRC32B {
     }
 
     fn hash_finalize(&mut self, out: &mut [u8]) {
-        let result = self.digest.finalize();
-        // crc_fast returns a 64-bit value, but CRC32B should be 32-bit
-        // Take the lower 32 bits and convert to big-endian bytes
-        let crc32_value = (result & 0xffff_ffff) as u32;
+        let crc32_value = std::mem::take(&mut self.digest).finalize();
         out.copy_from_slice(&crc32_value.to_be_bytes());
     }
 
