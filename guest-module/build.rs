@@ -36,6 +36,7 @@ fn main() {
         println!("cargo:rerun-if-changed={}", p.display());
     }
     println!("cargo:rerun-if-env-changed=RCABOX_GUEST_WASM");
+    println!("cargo:rerun-if-env-changed=CARGO_HOME");
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out =
         PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("rcabox-tools.wasm");
@@ -73,6 +74,14 @@ fn main() {
     .arg(guest.join("Cargo.toml"))
     .arg("--target-dir")
     .arg(&target_dir);
+    // Panic locations in crates from cargo's registry name their source files by absolute
+    // path, under `$CARGO_HOME`, which differs from machine to machine: the module (and so
+    // `TOOLS_SHA256` in every trajectory, and a panicking tool's message) differed with it.
+    // Remapped, the same sources build the same bytes anywhere. `--config` arrays are
+    // appended to guest-tools/.cargo/config.toml's flags, not put in their place.
+    if let Some(flags) = remap_flags(&cargo_homes()) {
+        cmd.arg("--config").arg(flags);
+    }
     // The outer build's flags and wrappers (clippy, coverage, host RUSTFLAGS) are for the host.
     for var in [
         "RUSTFLAGS",
@@ -123,6 +132,50 @@ fn fetch_locale_sources(cargo: &str, guest: &Path) {
             manifest.display()
         ));
     }
+}
+
+/// Where cargo's home may be, as cargo finds it (`$CARGO_HOME`, else `~/.cargo`) and with
+/// symbolic links resolved, since rustc sees whichever path cargo hands it.
+fn cargo_homes() -> Vec<PathBuf> {
+    let home = env::var_os("CARGO_HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")));
+    let mut homes: Vec<PathBuf> = home.into_iter().collect();
+    if let Some(real) = homes.first().and_then(|h| h.canonicalize().ok())
+        && !homes.contains(&real)
+    {
+        homes.push(real);
+    }
+    homes
+}
+
+/// The `--config` value that remaps each of `homes` to `/cargo` in the guest's rustc flags.
+fn remap_flags(homes: &[PathBuf]) -> Option<String> {
+    let flags: Vec<String> = homes
+        .iter()
+        .filter_map(|h| h.to_str())
+        .map(|h| toml_string(&format!("--remap-path-prefix={h}=/cargo")))
+        .collect();
+    (!flags.is_empty()).then(|| format!("target.{TARGET}.rustflags=[{}]", flags.join(",")))
+}
+
+/// `s` as a TOML basic string. By hand: this crate has no dependencies, so that cargo starts it
+/// first (a TOML crate would wait for its own build).
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Adds the wasm target through rustup when the toolchain lacks it.

@@ -60,3 +60,21 @@ fn listings_are_sorted_whatever_the_host_order() {
         "order/10 order/9 order/Alpha order/_under order/beta order/mid order/zeta\n"
     );
 }
+
+#[test]
+fn the_tool_module_names_no_path_of_the_machine_that_built_it() {
+    // Panic locations name source files; those of crates from cargo's registry lie under
+    // `$CARGO_HOME` (guest-module/build.rs remaps it to /cargo), so the module's bytes, and
+    // the tools hash every trajectory records, would otherwise depend on the builder's home.
+    let home = std::env::var_os("CARGO_HOME")
+        .filter(|h| !h.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
+        .expect("CARGO_HOME or HOME is set where cargo runs");
+    let wasm = rcabox_runtime::TOOLS_WASM;
+    let found = |needle: &[u8]| wasm.windows(needle.len()).any(|w| w == needle);
+    let home = home.to_string_lossy().into_owned();
+    assert!(!found(home.as_bytes()), "the tool module contains {home}");
+    // What the remapped paths look like instead (a crate of the registry that the shell uses).
+    assert!(found(b"/cargo/registry/src/"));
+}
