@@ -5,11 +5,6 @@ mod common;
 use common::*;
 use rcabox_runtime::sandbox::{ErrorKind, Limits};
 
-/// Budget a command held at its peak, in MiB.
-fn peak_mib(r: &rcabox_runtime::sandbox::CommandResult) -> f64 {
-    r.peak_memory_bytes as f64 / (1u64 << 20) as f64
-}
-
 #[test]
 fn the_last_program_runs_in_the_shells_instance() {
     let snap = snapshot();

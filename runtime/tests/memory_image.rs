@@ -6,11 +6,6 @@
 mod common;
 use common::*;
 
-/// Budget a command held at its peak, in MiB.
-fn peak_mib(r: &rcabox_runtime::sandbox::CommandResult) -> f64 {
-    r.peak_memory_bytes as f64 / (1u64 << 20) as f64
-}
-
 #[test]
 fn a_five_stage_pipeline_holds_under_64_mib() {
     let snap = snapshot();
@@ -19,7 +14,7 @@ fn a_five_stage_pipeline_holds_under_64_mib() {
     // become `head`) or not; either way the peak is at most five images and the pipes.
     let cmd = "cut -f8 otel_logs_raw.tsv | sort | uniq -c | sort -rn | head -3";
     let r = s.run(cmd);
-    assert_eq!(r.exit_code, 0, "{}", String::from_utf8_lossy(&r.stderr));
+    assert_eq!(r.exit_code, 0, "{}", err(&r));
     assert!(!r.stdout.is_empty());
     assert!(peak_mib(&r) < 64.0, "{cmd}: {} MiB", peak_mib(&r));
     // A single process is one image: under a fifth of that.
@@ -40,7 +35,7 @@ fn cksum_computes_the_catalog_crcs() {
          seq 1 100000 | cksum; seq 1 100000 | cksum -a crc32b; cksum </dev/null",
     );
     assert_eq!(
-        String::from_utf8_lossy(&r.stdout),
+        out(&r),
         "930766865 9\n3421780262 9\n2052179976 588895\n3239055117 588895\n4294967295 0\n"
     );
 }

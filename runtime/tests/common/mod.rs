@@ -88,6 +88,11 @@ pub fn err(r: &CommandResult) -> String {
     String::from_utf8_lossy(&r.stderr).into_owned()
 }
 
+/// Budget a command held at its peak, in MiB.
+pub fn peak_mib(r: &CommandResult) -> f64 {
+    r.peak_memory_bytes as f64 / (1u64 << 20) as f64
+}
+
 /// Every file under `dir` with its bytes, to prove a directory did not change.
 pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut v = Vec::new();
