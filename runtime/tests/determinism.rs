@@ -78,3 +78,23 @@ fn the_tool_module_names_no_path_of_the_machine_that_built_it() {
     // What the remapped paths look like instead (a crate of the registry that the shell uses).
     assert!(found(b"/cargo/registry/src/"));
 }
+
+#[test]
+fn the_guest_workspace_reaches_no_path_dependency_outside_itself() {
+    // Cargo hashes a path dependency outside the workspace by its absolute path into the
+    // crate's metadata, and so into every symbol of the module above it: the module's bytes
+    // would depend on where the checkout is (hence the `guest-tools/proto` symlink). A line
+    // check, as the manifest writes each dependency on one line.
+    let manifest =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../guest-tools/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).expect("guest-tools/Cargo.toml");
+    let outside: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter(|l| l.contains("path = \"..") || l.contains("path = \"/"))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "path dependencies outside guest-tools: {outside:?}"
+    );
+}
