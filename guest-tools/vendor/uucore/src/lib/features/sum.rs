@@ -245,8 +245,10 @@ impl Digest for Crc {
             sz >>= 8;
         }
 
-        let digest = std::mem::replace(&mut self.digest, CKSUM.digest());
-        out.copy_from_slice(&u64::from(digest.finalize()).to_ne_bytes());
+        // Upstream's digest finalizes by reference; `crc`'s consumes, so a copy is finalized
+        // and the state stays as upstream leaves it.
+        let crc = self.digest.clone().finalize();
+        out.copy_from_slice(&u64::from(crc).to_ne_bytes());
     }
 
     fn result(&mut self) -> io::Result<DigestOutput> {
@@ -279,7 +281,8 @@ impl Digest for CRC32B {
     }
 
     fn hash_finalize(&mut self, out: &mut [u8]) {
-        let crc32_value = std::mem::take(&mut self.digest).finalize();
+        // As in `Crc`: finalize a copy, leaving the state as upstream's digest does.
+        let crc32_value = self.digest.clone().finalize();
         out.copy_from_slice(&crc32_value.to_be_bytes());
     }
 
