@@ -71,9 +71,13 @@ fn exec_json_has_the_contract_fields() {
         "stderr_truncated",
         "error_kind",
         "duration_ms",
+        "peak_memory_bytes",
     ] {
         assert!(v.get(k).is_some(), "missing {k} in {v}");
     }
+    // `seq` and the shell ran: at least their two initial memories (over 12 MiB each) were held.
+    let peak = v["peak_memory_bytes"].as_u64().expect("a byte count");
+    assert!((24 << 20..2048 << 20).contains(&peak), "peak {peak}");
     assert_eq!(v["exit_code"], 3);
     assert_eq!(v["stderr"], "oops\n");
     assert_eq!(v["stdout_truncated"], true);

@@ -1,8 +1,8 @@
 //! README's examples are run: every ```console block of README.md is a shell session whose
 //! `$ ` lines are run in order with `sh -c` and whose other lines are the output they must
 //! print (stdout then stderr). `target/release/rcabox` stands for the binary under test and
-//! `/tmp/snap` for a directory of this test's own (and back in the output); `"duration_ms":N` is the one field
-//! that differs between runs and is compared as a shape.
+//! `/tmp/snap` for a directory of this test's own (and back in the output); `"duration_ms":N` and
+//! `"peak_memory_bytes":N`, measurements that differ between runs and builds, are compared as a shape.
 
 use std::path::Path;
 use std::process::Command;
@@ -29,18 +29,23 @@ fn sessions(markdown: &str) -> Vec<Vec<(String, String)>> {
     out
 }
 
-/// Replaces the digits of every `"duration_ms":N` with `N`.
-fn mask_durations(s: &str) -> String {
-    let key = "\"duration_ms\":";
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find(key) {
-        out.push_str(&rest[..i + key.len()]);
-        rest = rest[i + key.len()..].trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-        out.push('N');
-    }
-    out.push_str(rest);
-    out
+/// Fields whose numbers are measurements, compared as a shape.
+const MEASURED: [&str; 2] = ["\"duration_ms\":", "\"peak_memory_bytes\":"];
+
+/// Replaces the digits of every measured field (`"duration_ms":N`, ...) with `N`.
+fn mask_measured(s: &str) -> String {
+    MEASURED.iter().fold(s.to_string(), |s, key| {
+        let mut out = String::new();
+        let mut rest = s.as_str();
+        while let Some(i) = rest.find(key) {
+            out.push_str(&rest[..i + key.len()]);
+            rest =
+                rest[i + key.len()..].trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+            out.push('N');
+        }
+        out.push_str(rest);
+        out
+    })
 }
 
 #[test]
@@ -68,8 +73,8 @@ fn readme_examples_print_what_readme_shows() {
             )
             .replace(snap.to_str().expect("utf-8"), "/tmp/snap");
             assert_eq!(
-                mask_durations(&got),
-                mask_durations(expected.as_str()),
+                mask_measured(&got),
+                mask_measured(expected.as_str()),
                 "README: `{cmd}` printed something else"
             );
         }
@@ -87,7 +92,7 @@ fn console_blocks_parse() {
         ]]
     );
     assert_eq!(
-        mask_durations("{\"duration_ms\":2.069}"),
-        "{\"duration_ms\":N}"
+        mask_measured("{\"duration_ms\":2.069,\"peak_memory_bytes\":13303808}"),
+        "{\"duration_ms\":N,\"peak_memory_bytes\":N}"
     );
 }

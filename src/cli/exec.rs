@@ -130,14 +130,17 @@ pub fn run(a: ExecArgs) -> anyhow::Result<ExitCode> {
     // save's error after it (and in `workspace_error` with --json), and the exit status is 2.
     let saved = a.sandbox.save(&session);
     if a.json {
+        // The result's own fields first, in their order, then the CLI's: the peak of the
+        // command's memory budget (left out of `CommandResult`'s serialisation because
+        // trajectories are compared byte for byte), and a failed save's error.
         let mut line = serde_json::to_string(&r)?;
+        line.pop();
+        line.push_str(&format!(",\"peak_memory_bytes\":{}", r.peak_memory_bytes));
         if let Err(e) = &saved {
-            // One more field after the others, which keep their order.
-            line.pop();
             line.push_str(",\"workspace_error\":");
             line.push_str(&serde_json::to_string(&format!("{e:#}"))?);
-            line.push('}');
         }
+        line.push('}');
         println!("{line}");
     } else {
         std::io::stdout().write_all(&r.stdout)?;
