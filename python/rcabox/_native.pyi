@@ -32,6 +32,7 @@ class ExecResult:
     stderr_truncated: bool
     error_kind: Optional[str]
     duration_ms: float
+    peak_memory_bytes: int
 
 class Sandbox:
     """One agent's sandbox: the snapshot read-only, /workspace and /tmp writable, every limit."""

@@ -36,6 +36,9 @@ pub struct ExecResult {
     error_kind: Option<&'static str>,
     /// Wall time of the command, milliseconds.
     duration_ms: f64,
+    /// The most host memory the command's memory budget held at once, bytes: every process's
+    /// linear memory plus the pipes and buffers kept for it.
+    peak_memory_bytes: u64,
 }
 
 #[pymethods]
@@ -64,6 +67,7 @@ fn result(py: Python<'_>, r: CommandResult) -> ExecResult {
             .filter(|k| *k != ErrorKind::Finished)
             .map(ErrorKind::name),
         duration_ms: r.duration_ms,
+        peak_memory_bytes: r.peak_memory_bytes,
     }
 }
 

@@ -21,6 +21,8 @@ def test_a_command_runs_over_the_read_only_snapshot(snapshot: pathlib.Path) -> N
     assert r.stderr == b"err\n"
     assert r.error_kind is None and not r.stdout_truncated
     assert r.duration_ms > 0
+    # The shell and `ls`, each over 12 MiB of initial memory, ran at once.
+    assert 24 << 20 < r.peak_memory_bytes < 2048 << 20
     assert sb.cwd == "/snapshot"
     # The ground truth is hidden from commands and from the file API alike.
     assert (snapshot / "ground_truth.yaml").is_file()
