@@ -533,13 +533,14 @@ fn run(ctx: &Arc<CommandCtx>, pid: u32, mut spec: ProcSpec) -> i32 {
             126
         }
     };
-    // The CPU used since the last tick counts too: a command of many short processes would
-    // otherwise run for free.
-    store.data_mut().charge_cpu(false);
     // Close every descriptor before the parent learns the status: a reader of this process's
     // output must see end of file no later than its exit.
     store.data_mut().spec.fds.clear();
-    drop(store);
+    // The CPU used since the last tick counts too, the instance's teardown included: a command
+    // of many short processes would otherwise run for free. This reading is where the next
+    // process on this thread starts (`cpu.rs`).
+    let mut state = store.into_data();
+    state.charge_cpu(false);
     status
 }
 
