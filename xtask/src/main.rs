@@ -5,10 +5,13 @@
 //!   Python), says exactly what is missing and how to add it where it cannot, then runs the
 //!   whole suite: `cargo test --release --workspace ARGS` and the Python package's tests.
 //! * `cargo xtask setup`: only the installing part.
+//! * `cargo xtask guest-module [--check]`: builds the guest tool module from source and checks
+//!   it in under `guest-module/` with the hash of its sources (`--check`: compares, as CI does).
 //!
 //! `cargo test --release --workspace` keeps working on a machine that has the tools; the tests
 //! find the Python environment through `RCABOX_PYTHON` (else `python3`).
 
+mod guest_module;
 mod pytests;
 mod python;
 mod tools;
@@ -77,9 +80,17 @@ fn main() -> ExitCode {
     let ok = match args.first().map(String::as_str) {
         Some("test") => test(&root, &args[1..]),
         Some("setup") => setup(&root).is_some() && tools::missing().is_empty(),
+        Some("guest-module") => match args.get(1).map(String::as_str) {
+            None => guest_module::run(&root, false),
+            Some("--check") => guest_module::run(&root, true),
+            Some(other) => {
+                eprintln!("xtask: guest-module takes only --check, not {other}");
+                false
+            }
+        },
         _ => {
             eprintln!(
-                "usage: cargo xtask test [CARGO TEST ARGS]   install what the tests need, run them all\n       cargo xtask setup                     only install"
+                "usage: cargo xtask test [CARGO TEST ARGS]   install what the tests need, run them all\n       cargo xtask setup                     only install\n       cargo xtask guest-module [--check]    rebuild the checked-in guest module (--check: compare)"
             );
             false
         }
