@@ -72,17 +72,8 @@ fn main() {
         }
     }
 
-    let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    // A target directory of its own: the outer cargo holds a lock on the workspace's.
-    let target_dir = env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("guest");
-    let built = from_source::build(&root, &target_dir, &cargo, &rustc, &mut |w| {
-        println!("cargo:warning={w}")
-    })
-    .unwrap_or_else(|e| fail(&e));
+    let built = from_source::build(&root, &mut |w| println!("cargo:warning={w}"))
+        .unwrap_or_else(|e| fail(&e));
     fs::copy(&built, &out)
         .unwrap_or_else(|e| fail(&format!("cannot copy {}: {e}", built.display())));
     println!("cargo:wasm={}", out.display());
@@ -91,10 +82,7 @@ fn main() {
 /// The checked-in module's bytes, if its record says it was built from the sources as they are
 /// now and its bytes are the ones recorded (not, say, a Git LFS pointer); else why not.
 fn checked_in(root: &Path) -> Result<Vec<u8>, String> {
-    let record = fs::read_to_string(root.join(sources::RECORD))
-        .map_err(|e| format!("{} cannot be read ({e})", sources::RECORD))?;
-    let record =
-        Record::parse(&record).ok_or_else(|| format!("{} is malformed", sources::RECORD))?;
+    let record = Record::read(root)?;
     let now = sources::sources_sha256(root)
         .map_err(|e| format!("the guest's sources cannot be read ({e})"))?;
     if now != record.sources_sha256 {

@@ -10,20 +10,30 @@ use std::process::Command;
 /// The guest's target.
 pub const TARGET: &str = "wasm32-wasip1";
 
-/// Builds the module under `target_dir` with `cargo` and `rustc` (the toolchain's), adding the
-/// target through rustup when it is missing; returns the built module's path. `warn` is told
-/// what the build does besides building.
-pub fn build(
-    root: &Path,
-    target_dir: &Path,
-    cargo: &str,
-    rustc: &str,
-    warn: &mut dyn FnMut(&str),
-) -> Result<PathBuf, String> {
+/// The toolchain's cargo (`$CARGO`, as cargo sets it for build scripts and `cargo run`).
+fn cargo() -> String {
+    env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// The toolchain's rustc (`$RUSTC`, likewise).
+fn rustc() -> String {
+    env::var("RUSTC").unwrap_or_else(|_| "rustc".into())
+}
+
+/// Builds the module with the toolchain's cargo into `target/guest` (under `$CARGO_TARGET_DIR`
+/// when set; a target directory of its own, since an outer cargo holds a lock on the
+/// workspace's), adding the target through rustup when it is missing; returns the built
+/// module's path. `warn` is told what the build does besides building.
+pub fn build(root: &Path, warn: &mut dyn FnMut(&str)) -> Result<PathBuf, String> {
+    let (cargo, rustc) = (cargo(), rustc());
+    let target_dir = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("guest");
     let guest = root.join("guest-tools");
-    ensure_target(rustc, warn)?;
-    fetch_locale_sources(cargo, &guest)?;
-    let mut cmd = Command::new(cargo);
+    ensure_target(&rustc, warn)?;
+    fetch_locale_sources(&cargo, &guest)?;
+    let mut cmd = Command::new(&cargo);
     // Run from guest-tools/ so cargo reads its .cargo/config.toml (target features).
     cmd.current_dir(&guest);
     cmd.args([
@@ -36,7 +46,7 @@ pub fn build(
     ])
     .arg(guest.join("Cargo.toml"))
     .arg("--target-dir")
-    .arg(target_dir);
+    .arg(&target_dir);
     // Panic locations in crates from cargo's registry name their source files by absolute
     // path, under `$CARGO_HOME`, which differs from machine to machine: the module (and so
     // `TOOLS_SHA256` in every trajectory, and a panicking tool's message) differed with it.
@@ -70,9 +80,10 @@ pub fn build(
         .join("rcabox-tools.wasm"))
 }
 
-/// `rustc --version` of the toolchain `rustc` names, for the module's record.
-pub fn rustc_version(rustc: &str) -> Result<String, String> {
-    let out = Command::new(rustc)
+/// `rustc --version` of the toolchain's rustc, for the module's record.
+pub fn rustc_version() -> Result<String, String> {
+    let rustc = rustc();
+    let out = Command::new(&rustc)
         .arg("--version")
         .output()
         .map_err(|e| format!("cannot run {rustc} --version: {e}"))?;

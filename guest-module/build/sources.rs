@@ -94,6 +94,13 @@ pub struct Record {
 }
 
 impl Record {
+    /// The checked-in record ([`RECORD`] under `root`); the error says what is wrong with it.
+    pub fn read(root: &Path) -> Result<Record, String> {
+        let text = fs::read_to_string(root.join(RECORD))
+            .map_err(|e| format!("{RECORD} cannot be read ({e})"))?;
+        Record::parse(&text).ok_or_else(|| format!("{RECORD} is malformed"))
+    }
+
     /// Reads `key = "value"` lines (a subset of TOML, so no parser is needed at build time).
     pub fn parse(text: &str) -> Option<Record> {
         let field = |key: &str| {

@@ -15,8 +15,7 @@ fn root() -> PathBuf {
 }
 
 fn record() -> sources::Record {
-    let text = std::fs::read_to_string(root().join(sources::RECORD)).expect("the record is read");
-    sources::Record::parse(&text).expect("the record has its three fields")
+    sources::Record::read(&root()).expect("the record is read and has its three fields")
 }
 
 #[test]

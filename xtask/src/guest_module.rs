@@ -7,7 +7,7 @@ mod from_source;
 #[path = "../../guest-module/build/sources.rs"]
 mod sources;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sources::Record;
 
@@ -23,17 +23,9 @@ pub fn run(root: &Path, check: bool) -> bool {
 }
 
 fn build_and_compare(root: &Path, check: bool) -> Result<bool, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("guest");
     let sources_before = sources::sources_sha256(root).map_err(|e| e.to_string())?;
     eprintln!("xtask: building the guest tools from source (several minutes on two cores)");
-    let built = from_source::build(root, &target_dir, &cargo, &rustc, &mut |w| {
-        eprintln!("xtask: {w}")
-    })?;
+    let built = from_source::build(root, &mut |w| eprintln!("xtask: {w}"))?;
     let module =
         std::fs::read(&built).map_err(|e| format!("cannot read {}: {e}", built.display()))?;
     let sources_sha256 = sources::sources_sha256(root).map_err(|e| e.to_string())?;
@@ -43,7 +35,7 @@ fn build_and_compare(root: &Path, check: bool) -> Result<bool, String> {
     let built = Record {
         sources_sha256,
         module_sha256: sources::sha256(&module),
-        rustc: from_source::rustc_version(&rustc)?,
+        rustc: from_source::rustc_version()?,
     };
     if check {
         return Ok(compare(root, &built));
@@ -64,12 +56,12 @@ fn build_and_compare(root: &Path, check: bool) -> Result<bool, String> {
 
 /// Whether the checked-in record names the sources and the bytes just built; says what differs.
 fn compare(root: &Path, built: &Record) -> bool {
-    let checked_in = std::fs::read_to_string(root.join(sources::RECORD))
-        .ok()
-        .and_then(|t| Record::parse(&t));
-    let Some(checked_in) = checked_in else {
-        eprintln!("xtask: {} is missing or malformed", sources::RECORD);
-        return false;
+    let checked_in = match Record::read(root) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            return false;
+        }
     };
     let on_disk = std::fs::read(root.join(sources::MODULE))
         .map(|m| sources::sha256(&m))

@@ -7,12 +7,10 @@
 //! during it, so sixteen processes sharing two cores were charged eight times the CPU they had
 //! (threat H-CPU).
 //!
-//! Reading the clock is a system call that takes the scheduler's run-queue lock (about 12 µs
-//! on a virtual machine, a tenth of a short pipeline stage). Worker threads are reused
-//! (`workers.rs`), so a process's charge starts at the reading its thread took last, when the
-//! previous process was charged after its teardown, rather than at a reading of its own: one
-//! read per process instead of two, and every nanosecond of a thread's CPU is still charged to
-//! some process. What the pool does between two processes (parking, handing back stack pages)
+//! Worker threads are reused (`workers.rs`), so a process's charge starts at the reading its
+//! thread took last, when the previous process was charged after its teardown, rather than at a
+//! reading of its own: every nanosecond of a thread's CPU is charged to some process, with one
+//! clock read (a system call) per process instead of two. What the pool does between two processes (parking, handing back stack pages)
 //! is charged to the second: microseconds, never CPU a process escapes.
 
 use std::cell::Cell;
@@ -45,7 +43,7 @@ fn thread_cpu_ns() -> Option<u64> {
 
 /// One process's CPU clock, read at its start and at each accounting since.
 pub struct CpuMeter {
-    seen: Option<u64>,
+    seen: u64,
 }
 
 impl CpuMeter {
@@ -53,21 +51,22 @@ impl CpuMeter {
     /// thread's last reading (zero on a new thread: its clock starts there).
     pub fn start() -> Self {
         CpuMeter {
-            seen: Some(LAST_READING.get().unwrap_or(0)),
+            seen: LAST_READING.get().unwrap_or(0),
         }
     }
 
     /// Nanoseconds of CPU used since the last call. `at_tick` says the call comes from an
     /// epoch tick: without a thread clock, a tick is charged whole, as the best bound there is.
     pub fn take(&mut self, at_tick: bool) -> u64 {
-        match (self.seen, thread_cpu_ns()) {
-            (Some(before), Some(now)) => {
-                self.seen = Some(now);
+        match thread_cpu_ns() {
+            Some(now) => {
+                let used = now.saturating_sub(self.seen);
+                self.seen = now;
                 LAST_READING.set(Some(now));
-                now.saturating_sub(before)
+                used
             }
-            _ if at_tick => EPOCH_TICK.as_nanos() as u64,
-            _ => 0,
+            None if at_tick => EPOCH_TICK.as_nanos() as u64,
+            None => 0,
         }
     }
 }
